@@ -1,0 +1,32 @@
+"""Every error the retrieval library raises on purpose.
+
+    SondhaniError
+     ├── StateLocked          another process owns the state directory
+     ├── CorpusError          an uploaded or loaded file cannot be used (message says why)
+     ├── ReindexInProgress    a re-index is already running in this process
+     └── IndexMissing         a search was asked for before any index was built
+
+Callers turn these into user-facing messages; anything else is a bug and carries a traceback.
+"""
+
+from __future__ import annotations
+
+
+class SondhaniError(Exception):
+    """Base class for the errors the library raises on purpose."""
+
+
+class StateLocked(SondhaniError):
+    """Another process holds the state directory (Chroma's local engine is not process-safe)."""
+
+
+class CorpusError(SondhaniError):
+    """A corpus file or record cannot be used; the message names it and says why."""
+
+
+class ReindexInProgress(SondhaniError):
+    """A re-index is already running; only one runs at a time."""
+
+
+class IndexMissing(SondhaniError):
+    """No index has been built yet."""

@@ -1,0 +1,122 @@
+"""Plain data passed between the library and its callers (CLI, bot, benchmarks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned article, ready to chunk. `text` has page furniture removed."""
+
+    doc_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    origin: str = ""  # file the article came from, for reports
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence-aligned chunk of one article, carrying its article's citation."""
+
+    passage_id: str  # stable: "<doc_id>#<ordinal>"
+    doc_id: str
+    ordinal: int
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer passage, ranked, with the sentence that best matches the question."""
+
+    rank: int
+    score: float
+    passage_id: str
+    doc_id: str
+    text: str
+    highlight: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+    @property
+    def label(self) -> str:
+        """A title to show even when the article states none: its opening words."""
+        if self.title:
+            return self.title
+        words = self.text.split()
+        return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one question; `hits` is empty when nothing in the corpus answers it."""
+
+    question: str
+    hits: list[Hit]
+    elapsed_ms: float
+    no_answer_reason: str | None = None  # set when hits were withheld on purpose
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or record the loader could not use, and why."""
+
+    name: str
+    reason: str
+
+
+@dataclass
+class IndexReport:
+    """What one (re-)index did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    articles: int = 0
+    passages: int = 0
+    embedded: int = 0  # passages embedded in this run (unchanged ones are reused)
+    seconds: float = 0.0
+    generation: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An indexed article as listed by /sources."""
+
+    doc_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    url: str | None
+    passages: int
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    """Health of the engine, for /status and logs."""
+
+    articles: int
+    passages: int
+    embedding_model: str | None
+    dense_enabled: bool
+    dense_note: str  # plain words: why dense search is on or off
+    last_indexed_at: datetime | None
+    last_index_seconds: float | None
+    generation: str | None
+
+
+# (done, total, stage) -> None; stage is a short English word such as "embedding".
+ProgressCallback = Callable[[int, int, str], None]
