@@ -1,0 +1,657 @@
+"""Load the news corpus: `.md`/`.txt` articles (optional front matter) and `.jsonl` records.
+
+Bad content never raises: a file or record that cannot be used becomes a `Skipped` entry that
+names it ("file.md", "file.jsonl:7") and says why in plain English, and everything else loads.
+Admins add articles scraped from arbitrary sites, so `clean_text` removes page furniture with
+generic rules (see its docstring), never with phrases specific to one article.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from retrieval.errors import CorpusError
+from retrieval.models import Article, Skipped
+from retrieval.text import fold, normalize, split_sentences, words
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".md", ".txt", ".jsonl")
+
+
+@dataclass
+class LoadResult:
+    """Articles that loaded and the files/records that did not, with reasons."""
+
+    articles: list[Article]
+    skipped: list[Skipped]
+
+
+# --- loading ---------------------------------------------------------------------------------------
+
+
+def load_corpus(data_dir: Path) -> LoadResult:
+    """Load every supported file directly in data_dir, in name order; skip bad ones with a reason.
+
+    Hidden files, subdirectories and other suffixes are ignored silently (editor backups, notes).
+    A doc id seen in an earlier file wins; later copies are skipped, so results stay stable.
+    Raises CorpusError only when data_dir itself is missing: indexing "nothing" would wipe the index.
+    """
+    if not data_dir.is_dir():
+        raise CorpusError(f"corpus directory {data_dir} does not exist or is not a directory")
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    first_seen: dict[str, str] = {}
+    for path in sorted(data_dir.iterdir(), key=lambda p: p.name):
+        if not _is_corpus_file(path):
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            skipped.append(_skip(path.name, f"cannot read the file ({exc.strerror or exc})"))
+            continue
+        records, file_skipped = _parse(path.name, data)
+        skipped.extend(file_skipped)
+        for record_name, article in records:
+            if article.doc_id in first_seen:
+                skipped.append(_duplicate(record_name, article.doc_id, first_seen[article.doc_id]))
+                continue
+            first_seen[article.doc_id] = record_name
+            articles.append(article)
+    logger.info("loaded %d articles from %s (%d skipped)", len(articles), data_dir, len(skipped))
+    return LoadResult(articles=articles, skipped=skipped)
+
+
+def parse_file(name: str, data: bytes) -> LoadResult:
+    """Parse one file's bytes as load_corpus would, e.g. to validate an upload before saving it."""
+    records, skipped = _parse(name, data)
+    return LoadResult(articles=[article for _, article in records], skipped=skipped)
+
+
+def _is_corpus_file(path: Path) -> bool:
+    return not path.name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES and path.is_file()
+
+
+def _parse(name: str, data: bytes) -> tuple[list[tuple[str, Article]], list[Skipped]]:
+    """(record name, article) pairs plus skips; record names let duplicates point at a line."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return [], [_skip(name, f"unsupported file type {suffix or '(none)'!r}; use .md, .txt or .jsonl")]
+    try:
+        text = _decode(data)
+    except CorpusError as exc:
+        return [], [_skip(name, str(exc))]
+    if suffix == ".jsonl":
+        return _parse_jsonl(name, text)
+    try:
+        return [(name, _parse_document(name, text))], []
+    except CorpusError as exc:
+        return [], [_skip(name, str(exc))]
+
+
+def _decode(data: bytes) -> str:
+    """Strict UTF-8 (a BOM is tolerated); empty or whitespace-only files are unusable."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"not valid UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8"
+        ) from None
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise CorpusError("the file is empty")
+    return text
+
+
+def _skip(name: str, reason: str) -> Skipped:
+    logger.warning("skipped %s: %s", name, reason)
+    return Skipped(name=name, reason=reason)
+
+
+def _duplicate(name: str, doc_id: str, first: str) -> Skipped:
+    return _skip(name, f"duplicate doc id {doc_id!r}: already loaded from {first}")
+
+
+# --- .md / .txt ------------------------------------------------------------------------------------
+
+_FRONT_MATTER_FENCE = "---"
+_FRONT_MATTER_LINE = regex.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:(.*)$")
+_ISO_DATE = regex.compile(r"^\d{4}-\d{2}-\d{2}$")
+_META_KEYS = ("title", "source", "url", "published", "id")
+
+
+def _parse_document(name: str, text: str) -> Article:
+    """One article per file: optional front matter, then the raw body."""
+    meta, body = _split_front_matter(text)
+    doc_id = meta.get("id") or Path(name).stem
+    return _make_article(doc_id.strip(), body, meta, origin=name)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str | None], str]:
+    """Front matter is only recognised when the very first line is `---`."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != _FRONT_MATTER_FENCE:
+        return {}, text
+    for end in range(1, len(lines)):
+        if lines[end].strip() == _FRONT_MATTER_FENCE:
+            return _parse_front_matter(lines[1:end]), "".join(lines[end + 1 :])
+    raise CorpusError("front matter starts with '---' but has no closing '---' line")
+
+
+def _parse_front_matter(lines: list[str]) -> dict[str, str | None]:
+    """Strict `key: value` lines; unknown keys are read (to catch typos in syntax) but ignored."""
+    meta: dict[str, str | None] = {}
+    for number, line in enumerate(lines, start=2):
+        if not line.strip():
+            continue
+        match = _FRONT_MATTER_LINE.match(line.strip())
+        if not match:
+            raise CorpusError(f"front matter line {number} is not 'key: value': {line.strip()[:60]!r}")
+        key, value = match.group(1).lower(), _front_matter_value(match.group(2).strip(), number)
+        if key in meta:
+            raise CorpusError(f"front matter key {key!r} appears twice")
+        meta[key] = value
+    return {key: meta[key] for key in _META_KEYS if key in meta}
+
+
+def _front_matter_value(value: str, number: int) -> str | None:
+    """Quoted values are taken literally; bare null, ~ or nothing mean "not stated"."""
+    if value[:1] in ("'", '"'):
+        if len(value) < 2 or value[-1] != value[0]:
+            raise CorpusError(f"front matter line {number} has an unterminated quoted value")
+        return value[1:-1]
+    if value in ("", "null", "~"):
+        return None
+    return value
+
+
+# --- .jsonl ----------------------------------------------------------------------------------------
+
+
+def _parse_jsonl(name: str, text: str) -> tuple[list[tuple[str, Article]], list[Skipped]]:
+    """One article per non-blank line; a bad line is skipped as `name:LINE`, the rest load."""
+    records: list[tuple[str, Article]] = []
+    skipped: list[Skipped] = []
+    first_seen: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        record_name = f"{name}:{number}"
+        try:
+            article = _parse_record(line, origin=name)
+        except CorpusError as exc:
+            skipped.append(_skip(record_name, str(exc)))
+            continue
+        if article.doc_id in first_seen:
+            skipped.append(_duplicate(record_name, article.doc_id, first_seen[article.doc_id]))
+            continue
+        first_seen[article.doc_id] = record_name
+        records.append((record_name, article))
+    return records, skipped
+
+
+def _parse_record(line: str, origin: str) -> Article:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise CorpusError(f"not a JSON object (got {_json_type(record)})")
+    for key in ("id", "text"):
+        if key not in record:
+            raise CorpusError(f"missing required field {key!r}")
+        if not isinstance(record[key], str):
+            raise CorpusError(f"field {key!r} must be a string (got {_json_type(record[key])})")
+    if not record["id"].strip():
+        raise CorpusError("field 'id' is empty")
+    meta: dict[str, str | None] = {}
+    for key in ("title", "source", "url", "published"):
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise CorpusError(f"field {key!r} must be a string or null (got {_json_type(value)})")
+        meta[key] = value
+    return _make_article(record["id"].strip(), record["text"], meta, origin=origin)
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+# --- shared ----------------------------------------------------------------------------------------
+
+
+def _make_article(doc_id: str, raw: str, meta: dict[str, str | None], origin: str) -> Article:
+    """Validate metadata, clean the body, and refuse articles with nothing left to search."""
+    if not doc_id:
+        raise CorpusError("the doc id is empty")
+    published = _validate_date(meta.get("published"))
+    title = _clean_meta(meta.get("title"))
+    cleaned = _clean(raw, title)
+    if not cleaned.text:
+        raise CorpusError("no article text left after removing page furniture")
+    return Article(
+        doc_id=doc_id,
+        text=cleaned.text,
+        title=title,
+        source=_clean_meta(meta.get("source")),
+        url=(meta.get("url") or "").strip() or None,
+        published=published or cleaned.published,
+        origin=origin,
+    )
+
+
+def _clean_meta(value: str | None) -> str | None:
+    return normalize(value) or None if value is not None else None
+
+
+def _validate_date(value: str | None) -> str | None:
+    """`published` must be a real calendar date written YYYY-MM-DD."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise CorpusError(f"'published' must be a date written YYYY-MM-DD (got {value!r})") from None
+
+
+# --- cleaning --------------------------------------------------------------------------------------
+
+
+def _n(text: str) -> str:
+    """Canonical, case-folded form used for every phrase comparison below."""
+    return normalize(text).casefold()
+
+
+def _phrases(raw: str) -> frozenset[str]:
+    """A phrase list written one per line, stored in the same form as `_label` produces."""
+    return frozenset(_n(line) for line in raw.strip().splitlines() if line.strip())
+
+
+def _nre(pattern: str) -> regex.Pattern[str]:
+    """Compile a pattern written in plain Bengali so it matches normalised text, any case."""
+    return regex.compile(normalize(pattern), regex.IGNORECASE)
+
+
+# Headings of "related / most read / latest" blocks that sites put after the article body.
+_SIDEBAR_HEADINGS = _phrases("""
+সবচেয়ে জনপ্রিয়
+সবচেয়ে বেশি পঠিত
+সবচেয়ে পঠিত
+সর্বাধিক পঠিত
+সর্বাধিক জনপ্রিয়
+সর্বাধিক পঠিত খবর
+জনপ্রিয় খবর
+পাঠকপ্রিয়
+সম্পর্কিত প্রবন্ধ
+সম্পরকিত প্রবন্ধ
+সম্পর্কিত খবর
+সম্পর্কিত সংবাদ
+সম্পর্কিত পোস্ট
+এ সম্পর্কিত আরও খবর
+এ সম্পর্কিত আরো খবর
+আরও খবর
+আরো খবর
+আরও সংবাদ
+এই বিভাগের আরও খবর
+এই বিভাগের আরো খবর
+এ বিভাগের আরও খবর
+এ বিভাগের আরো খবর
+এই বিভাগের আরও
+সর্বশেষ
+সর্বশেষ খবর
+সর্বশেষ সংবাদ
+সাম্প্রতিক
+সাম্প্রতিক খবর
+সাম্প্রতিক পোস্ট
+সাম্প্রতিক মন্তব্য
+Related
+Related news
+Related posts
+Related articles
+Related stories
+More news
+More stories
+Most read
+Most popular
+Popular
+Popular posts
+Latest
+Latest news
+Latest posts
+Recent posts
+Recent comments
+Trending
+You may also like
+""")
+
+# Invitations to comment (and "comments are closed" notices) are never article text.
+_COMMENT_PROMPTS = _phrases("""
+আপনার মতামত লিখুন
+আপনার মতামত দিন
+মতামত লিখুন
+আপনার মন্তব্য লিখুন
+মন্তব্য লিখুন
+মন্তব্য করুন
+মন্তব্য
+মন্তব্যসমূহ
+ইহাতে মন্তব্য প্রদান বন্ধ রয়েছে
+এতে মন্তব্য প্রদান বন্ধ রয়েছে
+মন্তব্য প্রদান বন্ধ রয়েছে
+Leave a comment
+Leave a reply
+Post a comment
+Add a comment
+Comments
+Comments are closed
+""")
+
+_OTHER_FURNITURE = _phrases("""
+Source link
+Source
+Advertisement
+বিজ্ঞাপন
+শেয়ার করুন
+Share
+Share this
+""")
+
+_AD_MARKER = regex.compile(r"\[ad_\d+\]", regex.IGNORECASE)
+_COMMENTS_CLOSED_TAIL = _nre(r"(?:ইহাতে|এতে)?\s*মন্তব্য\s+প্রদান\s+বন্ধ\s+রয়েছে\s*$|comments\s+are\s+closed\.?\s*$")
+_READ_MORE = _nre(r"^(?:আরও|আরো)\s*পড়ুন|^(?:read\s+more|also\s+read|see\s+also|আরও\s+দেখুন|আরো\s+দেখুন)\b")
+# "... হয়েছে। আরও পড়ুন: <other story>" glued onto the end of a paragraph.
+_READ_MORE_TAIL = _nre(r"(?<=[।?!.'\"]\s*)(?:আরও|আরো)\s*পড়ুন\s*[:ঃ\-].*$")
+_COPYRIGHT = _nre(r"©|\bcopyright\b|all\s+rights\s+reserved|সর্বস্বত্ব|স্বত্ব\s*©|স্বত্ব\s+সংরক্ষিত")
+_PUBLISHED_LABEL = _nre(
+    r"^(?:প্রকাশিত\s+হয়েছে|প্রকাশের\s+সময়|প্রকাশিত|প্রকাশ|সর্বশেষ\s+আপডেট|আপডেট\s+করা\s+হয়েছে|আপডেট|হালনাগাদ"
+    r"|last\s+updated|published\s+on|published|updated\s+on|updated|posted\s+on|posted)"
+    r"\s*(?:[:ঃ|\-]\s*)?"
+)
+_MD_HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_IMAGE = regex.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = regex.compile(r"\[([^\]]+)\]\([^)\s]+\)")
+_SENTENCE_FINAL = regex.compile(r"[।॥?!.'\")\]]$")
+_SENTENCE_PUNCT = regex.compile(r"[।॥?!.]")
+_ELLIPSIS = regex.compile(r"(?:\.\.\.|…)\s*$")
+_HAS_CONTENT = regex.compile(r"[\p{L}\p{N}]")
+_LABEL_TRIM = regex.compile(r"^[\s:ঃ|\-•*>»]+|[\s:ঃ|\-•*>»]+$")
+_KEY_DROP = regex.compile(r"[\s'\"`\u2018\u2019\u201c\u201d\u00ab\u00bb]+")
+
+_BODY_MIN_WORDS = 10  # a paragraph this long that ends a sentence is article text, not a sidebar teaser
+_BYLINE_MAX_WORDS = 4
+_BREADCRUMB_MAX_EXTRA_WORDS = 4
+_REPEAT_MIN_WORDS = 3  # shorter sentences ("এএফপি।") may legitimately recur
+_CONTAINED_MIN_WORDS = 5  # a repeat found inside a longer earlier sentence must be this long
+_LEAD_IN_MAX_WORDS = 8  # e.g. a photo caption glued in front of a repeated sentence
+
+# Words that may appear in a date/time line; a line made only of these and numbers is a dateline.
+_MONTHS = {
+    **{m: i for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), 1)},
+    **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
+    "sept": 9,
+    **{fold(_n(m)): i for i, group in enumerate((
+        "জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই",
+        "আগস্ট আগষ্ট অগাস্ট অগস্ট", "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর"), 1)
+        for m in group.split()},
+}
+_DATE_WORDS = frozenset(fold(_n(w)) for w in """
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+শনিবার রবিবার রোববার সোমবার মঙ্গলবার বুধবার বৃহস্পতিবার বিষ্যুদবার শুক্রবার
+বৈশাখ জ্যৈষ্ঠ আষাঢ় শ্রাবণ ভাদ্র আশ্বিন কার্তিক অগ্রহায়ণ পৌষ মাঘ ফাল্গুন চৈত্র
+am pm a m p ist bst gmt utc at on ইং ইংরেজি খ্রিস্টাব্দ খ্রি বঙ্গাব্দ সাল বাংলা
+সকাল দুপুর বিকাল বিকেল সন্ধ্যা রাত ভোর মিনিট সময়
+""".split())
+_DAY_NAMES = frozenset(fold(_n(w)) for w in """
+monday tuesday wednesday thursday friday saturday sunday
+শনিবার রবিবার রোববার সোমবার মঙ্গলবার বুধবার বৃহস্পতিবার শুক্রবার
+""".split())
+_LABEL_WORDS = frozenset(fold(w) for w in words(_n("প্রকাশিত হয়েছে প্রকাশ আপডেট published updated posted")))
+_NUMBER = _nre(r"^(\d+)(?:st|nd|rd|th|টা|টায়|ই|এ|শে|লা|রা|ঃ)?$")
+_MAX_DATE_TOKENS = 14
+
+
+@dataclass(frozen=True)
+class _Cleaned:
+    text: str
+    published: str | None  # ISO date read from a "প্রকাশ: …" line, when there was one
+
+
+def clean_text(raw: str, title: str | None = None) -> str:
+    """Article body without page furniture, as normalised paragraphs separated by blank lines.
+
+    Every non-empty line of the raw text is a paragraph. Rules, in order:
+
+    1. Scraper markers `[ad_N]` vanish wherever they are; "…মন্তব্য প্রদান বন্ধ রয়েছে" /
+       "Comments are closed" is cut off a line's end; Markdown heading marks and link syntax go.
+    2. A short copyright line (©, Copyright, All rights reserved, সর্বস্বত্ব…) ends the article:
+       what follows is site footer and other stories' headlines. (At the very top, before any
+       body text, it is only dropped.)
+    3. A sidebar heading (সবচেয়ে জনপ্রিয়, সম্পর্কিত খবর, Most read, …) or comment prompt
+       (আপনার মতামত লিখুন, Leave a comment, …) ends the article when no body paragraph (≥ 10 words,
+       ending a sentence, not a "…" teaser) follows it; otherwise only that line is dropped.
+    4. Lines dropped: "আরও পড়ুন …"/"Read more"/"Also read" links, Source link/Advertisement,
+       date-only lines ("Monday, September 16, 2024"), "প্রকাশিত/প্রকাশ/আপডেট/Published: <date>"
+       lines, short bylines with a slash ("সান নিউজ/এমআর": ≤ 4 words, no sentence punctuation),
+       lines equal to the title or ending with it after a short breadcrumb, single-word lines
+       without sentence punctuation (section labels), and lines with no letters or digits.
+    5. Repeats: a paragraph seen before is dropped; within paragraphs, a sentence (≥ 3 words) seen
+       before, a sentence (≥ 5 words) contained in an earlier one, or an earlier sentence behind a
+       lead-in of ≤ 8 words (a glued photo caption) is dropped; comparison ignores quote marks,
+       whitespace and case. A paragraph that lost sentences is rebuilt from the ones it kept.
+
+    Short subheadings (2-8 words, no final punctuation) stay: they are real content.
+    """
+    return _clean(raw, normalize(title) if title else None).text
+
+
+def _clean(raw: str, title: str | None) -> _Cleaned:
+    lines = [line for line in (_tidy_line(raw_line) for raw_line in raw.splitlines()) if line]
+    lines = _cut_at_copyright(lines)
+    lines = _cut_trailer(lines)
+    published = next((d for d in (_published_date(line) for line in lines) if d), None)
+    paragraphs = [line for line in lines if not _is_furniture(line, title)]
+    return _Cleaned(text="\n\n".join(_dedupe(paragraphs)), published=published)
+
+
+def _tidy_line(raw_line: str) -> str:
+    """Normalise one raw line and strip inline furniture that never carries content."""
+    line = _AD_MARKER.sub(" ", raw_line)
+    line = _MD_HEADING.sub("", line)
+    line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", line))
+    line = normalize(line)
+    line = _COMMENTS_CLOSED_TAIL.sub("", line)
+    line = _READ_MORE_TAIL.sub("", line)
+    return line.strip()
+
+
+def _label(line: str) -> str:
+    """A line as a heading/prompt: case-folded, without edge punctuation like ':' or '|'."""
+    return " ".join(_LABEL_TRIM.sub("", line.casefold()).split())
+
+
+def _key(text: str) -> str:
+    """Identity of a text for repeat detection: ignores quote marks, whitespace and case."""
+    return _KEY_DROP.sub("", normalize(text).casefold())
+
+
+def _is_body_paragraph(line: str) -> bool:
+    return (
+        len(line.split()) >= _BODY_MIN_WORDS
+        and bool(_SENTENCE_FINAL.search(line))
+        and not _ELLIPSIS.search(line)
+    )
+
+
+def _cut_at_copyright(lines: list[str]) -> list[str]:
+    """Everything from a copyright line on is footer; only once some body text came before it."""
+    for i, line in enumerate(lines):
+        if _is_copyright(line) and any(len(previous.split()) >= 5 for previous in lines[:i]):
+            return lines[:i]
+    return lines
+
+
+def _is_copyright(line: str) -> bool:
+    return len(line.split()) <= 15 and bool(_COPYRIGHT.search(line))
+
+
+def _cut_trailer(lines: list[str]) -> list[str]:
+    """Cut at the first sidebar heading or comment prompt that no body paragraph follows."""
+    for i, line in enumerate(lines):
+        if _is_trailer_marker(line) and not any(_is_body_paragraph(rest) for rest in lines[i + 1 :]):
+            return lines[:i]
+    return lines
+
+
+def _is_trailer_marker(line: str) -> bool:
+    label = _label(line)
+    return label in _SIDEBAR_HEADINGS or label in _COMMENT_PROMPTS
+
+
+def _is_furniture(line: str, title: str | None) -> bool:
+    """Lines that are page furniture wherever they appear (see clean_text, rule 4)."""
+    label = _label(line)
+    return (
+        not _HAS_CONTENT.search(line)
+        or label in _OTHER_FURNITURE
+        or _is_trailer_marker(line)
+        or bool(_READ_MORE.search(label))
+        or _is_copyright(line)
+        or _is_date_text(line)
+        or _published_label_end(line) is not None
+        or _is_byline(line)
+        or (bool(title) and _is_title_line(line, title))
+        or _is_section_label(line)
+    )
+
+
+def _is_byline(line: str) -> bool:
+    return "/" in line and len(line.split()) <= _BYLINE_MAX_WORDS and not _SENTENCE_PUNCT.search(line)
+
+
+def _is_title_line(line: str, title: str) -> bool:
+    """The title repeated in the body, or a breadcrumb trail that ends with it."""
+    key, title_key = _key(_label(line)), _key(title)
+    if key == title_key:
+        return True
+    extra_words = len(line.split()) - len(title.split())
+    return key.endswith(title_key) and extra_words <= _BREADCRUMB_MAX_EXTRA_WORDS
+
+
+def _is_section_label(line: str) -> bool:
+    return len(line.split()) == 1 and not _SENTENCE_PUNCT.search(line)
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+
+def _date_tokens(text: str) -> list[str]:
+    return [fold(token) for token in words(_n(text))]
+
+
+def _is_number(token: str) -> bool:
+    return bool(_NUMBER.match(token))
+
+
+def _is_date_text(text: str, extra_words: frozenset[str] = frozenset()) -> bool:
+    """A line made only of day/month names, numbers and time words: a dateline or page header."""
+    tokens = _date_tokens(text)
+    if not tokens or len(tokens) > _MAX_DATE_TOKENS:
+        return False
+    allowed = _DATE_WORDS | extra_words
+    if not all(_is_number(t) or t in allowed or t in _MONTHS for t in tokens):
+        return False
+    return any(_is_number(t) for t in tokens) and any(t in _MONTHS or t in _DAY_NAMES for t in tokens)
+
+
+def _published_label_end(line: str) -> int | None:
+    """End of a "প্রকাশ:/আপডেট:/Published:" label when the rest of the line is a date."""
+    match = _PUBLISHED_LABEL.match(line)
+    if not match or match.end() == len(line):
+        return None
+    rest = line[match.end():]
+    return match.end() if _is_date_text(rest, _LABEL_WORDS) else None
+
+
+def _published_date(line: str) -> str | None:
+    """ISO date stated by a "প্রকাশিত হয়েছে – 27 অক্টোবর, 2025 …" line, if it is one."""
+    end = _published_label_end(line)
+    return _parse_date(line[end:]) if end is not None else None
+
+
+def _parse_date(text: str) -> str | None:
+    """Day, month name and four-digit year in either order ("27 অক্টোবর, 2025", "Sep 16, 2024")."""
+    tokens = _date_tokens(text)
+    numbers = {i: int(_NUMBER.match(t).group(1)) for i, t in enumerate(tokens) if _is_number(t)}
+    month_at = next((i for i, t in enumerate(tokens) if t in _MONTHS), None)
+    year = next((n for n in numbers.values() if 1900 <= n <= 2100), None)
+    if month_at is None or year is None:
+        return None
+    for i in (month_at - 1, month_at + 1):
+        day = numbers.get(i)
+        if day is not None and 1 <= day <= 31:
+            try:
+                return date(year, _MONTHS[tokens[month_at]], day).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+# --- repeats ---------------------------------------------------------------------------------------
+
+
+def _dedupe(paragraphs: list[str]) -> list[str]:
+    """Keep the first occurrence of every paragraph and sentence (clean_text, rule 5)."""
+    seen_paragraphs: set[str] = set()
+    seen_sentences: set[str] = set()
+    kept_sentence_keys: list[str] = []
+    out: list[str] = []
+    for paragraph in paragraphs:
+        paragraph_key = _key(paragraph)
+        if paragraph_key in seen_paragraphs:
+            continue
+        seen_paragraphs.add(paragraph_key)
+        sentences = _sentences(paragraph)
+        kept: list[str] = []
+        for sentence in sentences:
+            if _is_repeat(sentence, seen_sentences, kept_sentence_keys):
+                continue
+            kept.append(sentence)
+            key = _key(sentence)
+            seen_sentences.add(key)
+            kept_sentence_keys.append(key)
+        if kept:
+            out.append(paragraph if len(kept) == len(sentences) else " ".join(kept))
+    return out
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """split_sentences, with punctuation-only pieces (a closing quote after ।) re-attached."""
+    merged: list[str] = []
+    for piece in split_sentences(paragraph):
+        if merged and not _HAS_CONTENT.search(piece):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _is_repeat(sentence: str, seen: set[str], earlier: list[str]) -> bool:
+    tokens = sentence.split()
+    key = _key(sentence)
+    if len(tokens) >= _REPEAT_MIN_WORDS and key in seen:
+        return True
+    if len(tokens) >= _CONTAINED_MIN_WORDS and any(key in previous for previous in earlier):
+        return True
+    longest_lead_in = min(_LEAD_IN_MAX_WORDS, len(tokens) - _CONTAINED_MIN_WORDS)
+    return any(_key(" ".join(tokens[i:])) in seen for i in range(1, longest_lead_in + 1))

@@ -1,0 +1,169 @@
+"""Search over a Snapshot: lexical and dense rankings, fusion, no-answer detection, highlights.
+
+The retriever never tokenises on its own: every word comes from retrieval.text / retrieval.query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.fusion import reciprocal_rank_fusion
+from retrieval.models import Hit, Passage, SearchResult
+from retrieval.query import AnalysedQuery, analyse, consonant_skeleton, sound_key
+from retrieval.snapshot import Snapshot
+from retrieval.text import content_terms, index_tokens, split_sentences, stem, terms
+
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class RetrievalTuning:
+    """Knobs measured on the dev questions and bn-news-qa (see benchmarks/)."""
+
+    min_coverage: float = 0.5  # share of the question's content (IDF-weighted) a passage must hold
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    min_dense_similarity: float = 0.80  # English questions, answered by dense search alone
+    max_sound_expansions: int = 3
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """A question's words after expansion: each original word with the corpus words it may mean."""
+
+    analysed: AnalysedQuery
+    groups: list[list[str]]  # per content word: itself and its sound-alike corpus words
+
+    @property
+    def tokens(self) -> list[str]:
+        return index_tokens([w for group in self.groups for w in group])
+
+
+class Retriever:
+    """Stateless apart from its embedder: everything about the corpus lives in the Snapshot."""
+
+    def __init__(
+        self,
+        embed_query: Callable[[str], np.ndarray] | None = None,
+        tuning: RetrievalTuning | None = None,
+    ) -> None:
+        self._embed_query = embed_query
+        self.tuning = tuning or RetrievalTuning()
+
+    def search(self, snapshot: Snapshot, question: str, k: int = 5) -> SearchResult:
+        """Rank passages for a question; return none when nothing in the corpus answers it."""
+        started = time.perf_counter()
+        hits, reason = self._search(snapshot, question, k)
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResult(question=question, hits=hits, elapsed_ms=elapsed, no_answer_reason=reason)
+
+    def _search(self, snapshot: Snapshot, question: str, k: int) -> tuple[list[Hit], str | None]:
+        analysed = analyse(question)
+        if not analysed.content and analysed.script != "english":
+            return [], "the question has no searchable words"
+        query = self._expand(snapshot, analysed)
+        rankings, weights = [], []
+        dense_scores: dict[str, float] = {}
+        if analysed.script != "english":
+            lexical = snapshot.lexical.search(query.tokens, CANDIDATES)
+            rankings.append([snapshot.passages[i].passage_id for i, _ in lexical])
+            weights.append(self.tuning.lexical_weight)
+        if snapshot.dense is not None and self._embed_query is not None:
+            dense = snapshot.dense.query(self._embed_query(analysed.text), CANDIDATES)
+            dense_scores = dict(dense)
+            rankings.append([pid for pid, _ in dense])
+            weights.append(self.tuning.dense_weight)
+        if not any(rankings):
+            return [], "no passage shares a word with the question"
+        fused = reciprocal_rank_fusion(rankings, weights)
+        if not self._answerable(snapshot, query, fused, dense_scores):
+            return [], "no passage covers enough of the question"
+        hits = [
+            self._hit(snapshot.passages[snapshot.position[pid]], rank, score, query)
+            for rank, (pid, score) in enumerate(fused[:k], start=1)
+        ]
+        return hits, None
+
+    def _expand(self, snapshot: Snapshot, analysed: AnalysedQuery) -> QueryTerms:
+        """Give each word the corpus never uses the sound-alike words it does use."""
+        groups = []
+        for word in analysed.content:
+            group = [word]
+            if not snapshot.lexical.knows(word) and not snapshot.lexical.knows("~" + stem(word)):
+                group += self._sound_alikes(snapshot, word)
+            groups.append(group)
+        return QueryTerms(analysed=analysed, groups=groups)
+
+    def _sound_alikes(self, snapshot: Snapshot, word: str) -> list[str]:
+        key = sound_key(word)
+        bucket = snapshot.sound_buckets.get(consonant_skeleton(key), [])
+        scored = sorted(
+            ((_edit_distance(key, other_key), -snapshot.lexical.doc_freq[token], token) for other_key, token in bucket),
+        )
+        limit = max(1, len(key) // 4)
+        return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]
+
+    def _answerable(
+        self, snapshot: Snapshot, query: QueryTerms, fused: list[tuple[str, float]], dense_scores: dict[str, float]
+    ) -> bool:
+        """Does any top candidate hold enough of what the question asks about?"""
+        if query.analysed.script == "english":
+            return bool(dense_scores) and max(dense_scores.values()) >= self.tuning.min_dense_similarity
+        best = max(
+            (self._coverage(snapshot, query, snapshot.passages[snapshot.position[pid]]) for pid, _ in fused[:3]),
+            default=0.0,
+        )
+        return best >= self.tuning.min_coverage
+
+    def _coverage(self, snapshot: Snapshot, query: QueryTerms, passage: Passage) -> float:
+        """IDF-weighted share of the question's content words found in the passage (as word or stem)."""
+        surface = set(terms(passage.text))
+        stems = {stem(w) for w in surface}
+        total = matched = 0.0
+        for group in query.groups:
+            weight = snapshot.lexical.idf(group[0])
+            total += weight
+            if any(w in surface or stem(w) in stems for w in group):
+                matched += weight
+        return matched / total if total else 0.0
+
+    def _hit(self, passage: Passage, rank: int, score: float, query: QueryTerms) -> Hit:
+        return Hit(
+            rank=rank,
+            score=round(score, 6),
+            passage_id=passage.passage_id,
+            doc_id=passage.doc_id,
+            text=passage.text,
+            highlight=best_sentence(passage.text, query.groups),
+            title=passage.title,
+            source=passage.source,
+            url=passage.url,
+            published=passage.published,
+        )
+
+
+def best_sentence(text: str, groups: list[list[str]]) -> str:
+    """The sentence of a passage that holds most of the question's words (first on ties)."""
+    sentences = split_sentences(text) or [text]
+    wanted = [{stem(w) for w in group} for group in groups]
+
+    def score(sentence: str) -> int:
+        stems = {stem(w) for w in content_terms(terms(sentence))}
+        return sum(1 for group in wanted if group & stems)
+
+    return max(sentences, key=score)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short sound keys."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
