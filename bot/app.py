@@ -1,0 +1,242 @@
+"""Wiring: `build_application` registers every handler; `running` starts and stops it; `run_bot` is
+`sondhani run` (engine and state opened once, polling or webhook, clean shutdown on SIGTERM)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode, UpdateType
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    ChosenInlineResultHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.context import SERVICES_KEY, BotApplication, BotContext, Services
+from bot.handlers import admin, buttons, errors, general, groups, inline, private
+from bot.messages import ADMIN_COMMANDS, PUBLIC_COMMANDS
+from bot.ratelimit import UserRateLimiter
+from bot.reindex import Reindexer
+from bot.settings import Settings
+from bot.store import DB_NAME, Store
+from retrieval.engine import SearchEngine
+from retrieval.errors import StateLocked
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [
+    UpdateType.MESSAGE, UpdateType.EDITED_MESSAGE, UpdateType.CALLBACK_QUERY,
+    UpdateType.INLINE_QUERY, UpdateType.CHOSEN_INLINE_RESULT,
+]
+NON_TEXT = (
+    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.AUDIO
+    | filters.VIDEO_NOTE | filters.ANIMATION | filters.LOCATION | filters.CONTACT
+)
+
+
+def build_application(
+    settings: Settings,
+    engine: SearchEngine,
+    store: Store,
+    *,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    progress_interval: float = 3.0,
+    search_k: int = 10,
+) -> BotApplication:
+    """The bot's Application, every handler registered, talking to settings.telegram_api_url.
+
+    rate_limiter defaults to AIORateLimiter(max_retries=3) (Telegram's 429 retry_after honoured);
+    progress_interval is the least time between two edits of a re-index progress message.
+    """
+    if not settings.telegram_bot_token:
+        raise ValueError("settings.telegram_bot_token is not set")
+    api = settings.telegram_api_url.rstrip("/")
+    app: BotApplication = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .http_version("1.1")
+        .get_updates_http_version("1.1")
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .build()
+    )
+    app.bot_data[SERVICES_KEY] = Services(
+        settings=settings,
+        engine=engine,
+        store=store,
+        user_limiter=UserRateLimiter(settings.user_questions_per_minute),
+        reindexer=Reindexer(engine, progress_interval),
+        search_k=search_k,
+    )
+    new = filters.UpdateType.MESSAGE  # commands other than /ask ignore edits
+    private_chat, group_chat = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    app.add_handlers([
+        CommandHandler("start", general.start, filters=new),
+        CommandHandler("help", general.help_command, filters=new),
+        CommandHandler("sources", general.sources, filters=new),
+        CommandHandler("ask", groups.ask),
+        CommandHandler("reindex", admin.reindex, filters=new),
+        CommandHandler("status", admin.status, filters=new),
+        CommandHandler("stats", admin.stats, filters=new),
+        MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
+        MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
+        MessageHandler(private_chat & filters.TEXT, private.question),
+        MessageHandler(private_chat & new & NON_TEXT, private.not_text),
+        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.RepliesToBot(), groups.follow_up),
+        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.MentionsBot(), groups.mention),
+        CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),
+        CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
+        CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
+        InlineQueryHandler(inline.inline_query),
+        ChosenInlineResultHandler(inline.chosen_result),
+    ])
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+async def publish_commands(bot: Bot, admin_ids: frozenset[int]) -> None:
+    """Public commands for everyone; admins also see the admin commands, in their own chat only."""
+    public = [BotCommand(name, about) for name, about in PUBLIC_COMMANDS]
+    admin_menu = public + [BotCommand(name, about) for name, about in ADMIN_COMMANDS]
+    await bot.set_my_commands(public, scope=BotCommandScopeDefault())
+    for admin_id in sorted(admin_ids):
+        try:
+            await bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin_id))
+        except BadRequest as exc:  # "chat not found" until the admin has started the bot
+            log.warning("No admin command menu for %s (%s): the admin must /start the bot first", admin_id, exc.message)
+
+
+@contextlib.asynccontextmanager
+async def running(app: BotApplication, *, poll_timeout: float = 10.0) -> AsyncIterator[BotApplication]:
+    """Initialize (getMe), publish the command menus, receive updates (polling, or a webhook when
+    settings.webhook_url is set), and stop everything cleanly on exit."""
+    settings = app.bot_data[SERVICES_KEY].settings
+    updater = app.updater
+    if updater is None:
+        raise ValueError("the application has no updater")
+    async with app:
+        await publish_commands(app.bot, settings.admin_ids)
+        if settings.webhook_url:
+            await updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+
+            def report_polling_error(exc: TelegramError) -> None:  # e.g. 409 Conflict: to the error handler
+                app.create_task(app.process_error(update=None, error=exc))
+
+            await updater.start_polling(
+                timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, error_callback=report_polling_error
+            )
+        await app.start()
+        try:
+            yield app
+        finally:
+            if updater.running:
+                await updater.stop()
+            if app.running:
+                await app.stop()
+
+
+def run_bot(settings: Settings) -> int:
+    """`sondhani run`: serve until SIGTERM/SIGINT. Returns the process exit code:
+    0 after a clean stop, 1 when Telegram rejects the token or the state directory is taken,
+    2 when no token is configured."""
+    if not settings.telegram_bot_token:
+        log.error("No bot token: set TELEGRAM_BOT_TOKEN (create a bot with @BotFather to get one)")
+        return 2
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
+    return asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> int:
+    started = time.perf_counter()
+    try:
+        await _check_token(settings)
+    except InvalidToken:
+        log.error("Telegram rejected the bot token (getMe answered 401/404): check TELEGRAM_BOT_TOKEN")
+        return 1
+    except NetworkError as exc:
+        log.error("Cannot reach the Bot API at %s: %s", settings.telegram_api_url, exc.message)
+        return 1
+    try:
+        engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
+    except StateLocked as exc:
+        log.error("The state directory %s is in use by another process: %s", settings.state_dir, exc)
+        return 1
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(asyncio.to_thread, engine.close)
+        await _log_engine(engine, time.perf_counter() - started)
+        store = await Store.open(settings.state_dir / DB_NAME)
+        stack.push_async_callback(store.close)
+        app = build_application(settings, engine, store)
+        async with running(app):
+            mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
+            log.info("Bot @%s is up (%s) %.1f s after start", app.bot.username, mode, time.perf_counter() - started)
+            await _stop_signal()
+            log.info("Stopping: finishing the updates in hand")
+    log.info("Stopped cleanly")
+    return 0
+
+
+async def _check_token(settings: Settings) -> None:
+    """getMe before the model loads, so a bad token fails in a second rather than after a load."""
+    api = settings.telegram_api_url.rstrip("/")
+    async with Bot(str(settings.telegram_bot_token), base_url=f"{api}/bot", base_file_url=f"{api}/file/bot"):
+        pass
+
+
+async def _log_engine(engine: SearchEngine, seconds: float) -> None:
+    status = await asyncio.to_thread(engine.status)
+    log.info(
+        "Search engine loaded in %.1f s: %d articles, %d passages; model %s; dense search %s (%s)",
+        seconds, status.articles, status.passages, status.embedding_model or "none",
+        "on" if status.dense_enabled else "off", status.dense_note,
+    )
+    if not engine.has_index():
+        log.warning("No index yet: run `sondhani index`, or send /reindex as an admin")
+
+
+async def _stop_signal() -> None:
+    """Return on SIGTERM or SIGINT (signals are only available in the main thread)."""
+    stop = asyncio.Event()
+    if threading.current_thread() is threading.main_thread():
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()

@@ -1,0 +1,141 @@
+"""Admin commands (settings.admin_ids): /reindex, uploads, /status, /stats. Every attempt, allowed or
+refused, goes into the audit log; anyone else gets a polite refusal."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.context import BotContext, is_admin, message_of, texts
+from bot.messages import Texts
+from bot.render import esc
+from bot.store import ChatCount
+from retrieval.errors import CorpusError
+
+UPLOAD_SUFFIXES = frozenset({".md", ".txt", ".jsonl"})
+
+
+async def allowed(update: Update, context: BotContext, action: str, detail: str = "") -> bool:
+    """Audit the attempt; refuse politely unless the user is an admin."""
+    user, chat = update.effective_user, update.effective_chat
+    ok = is_admin(update, context)
+    await context.services.store.audit(
+        user_id=user.id if user else None, username=user.username if user else None,
+        chat_id=chat.id if chat else None, action=action, allowed=ok, detail=detail,
+    )
+    if not ok:
+        await message_of(update).reply_text(texts(update).admin_only)
+    return ok
+
+
+async def reindex(update: Update, context: BotContext) -> None:
+    """/reindex [full]: bring the index in line with the corpus, in the background."""
+    args = context.args or []
+    if not await allowed(update, context, "/reindex", " ".join(args)):
+        return
+    svc, t, message = context.services, texts(update), message_of(update)
+    if svc.reindexer.running:
+        await message.reply_text(t.reindex_running)
+        return
+    progress = await message.reply_text(t.reindex_started)
+    rebuild = bool(args) and args[0].lower() in {"full", "rebuild"}
+    if not svc.reindexer.start(context.application, progress, t, update, rebuild=rebuild):
+        await progress.edit_text(t.reindex_running)
+
+
+async def upload(update: Update, context: BotContext) -> None:
+    """A .md/.txt/.jsonl document from an admin: save it into the corpus, then re-index."""
+    message = message_of(update)
+    document = message.document
+    if document is None:
+        return
+    name = Path(document.file_name or "").name
+    if not await allowed(update, context, "upload", name):
+        return
+    svc, t = context.services, texts(update)
+    limit = svc.settings.max_upload_bytes
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        await message.reply_text(t.upload_bad_type)
+        return
+    if (document.file_size or 0) > limit:
+        await message.reply_text(t.upload_too_big.format(size=t.num(document.file_size), limit=t.num(limit)))
+        return
+    if svc.reindexer.running:
+        await message.reply_text(t.upload_busy)
+        return
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    if len(data) > limit:
+        await message.reply_text(t.upload_too_big.format(size=t.num(len(data)), limit=t.num(limit)))
+        return
+    try:
+        saved = await asyncio.to_thread(svc.engine.add_upload, name, data)
+    except CorpusError as exc:
+        await message.reply_text(t.upload_refused.format(reason=esc(exc)))
+        return
+    progress = await message.reply_text(t.upload_saved.format(name=esc(saved.name)))
+    if not svc.reindexer.start(context.application, progress, t, update):
+        await progress.edit_text(t.reindex_running)
+
+
+async def status(update: Update, context: BotContext) -> None:
+    """/status: corpus size, model, dense search, last index, uptime, version."""
+    if not await allowed(update, context, "/status"):
+        return
+    svc, t = context.services, texts(update)
+    st = await asyncio.to_thread(svc.engine.status)
+    text = t.status.format(
+        articles=t.num(st.articles),
+        passages=t.num(st.passages),
+        model=esc(st.embedding_model or "—"),
+        dense=t.dense_on if st.dense_enabled else t.dense_off,
+        dense_note=esc(st.dense_note),
+        indexed_at=esc(_when(st.last_indexed_at, t)),
+        index_seconds=t.num(f"{st.last_index_seconds:.1f}") if st.last_index_seconds is not None else "—",
+        uptime=t.duration(time.monotonic() - svc.started_at),
+        version=esc(_version()),
+    )
+    if svc.reindexer.running:
+        text += t.status_reindexing
+    await message_of(update).reply_text(text)
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    """/stats: questions today and in 7 days, no-answer rate, votes, busiest chats."""
+    if not await allowed(update, context, "/stats"):
+        return
+    t, now = texts(update), time.time()
+    midnight = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    s = await context.services.store.stats(now, midnight)
+    rate = f"{100 * s.week_no_answer / s.week:.0f}%" if s.week else "—"
+    chats = "\n".join(t.stats_chat_line.format(title=_chat_name(c, t), count=t.num(c.questions)) for c in s.busiest)
+    await message_of(update).reply_text(t.stats.format(
+        today=t.num(s.today), week=t.num(s.week), no_answer_rate=t.num(rate),
+        up=t.num(s.thumbs_up), down=t.num(s.thumbs_down), chats=chats or "—",
+    ))
+
+
+def _chat_name(chat: ChatCount, t: Texts) -> str:
+    if chat.chat_type == ChatType.PRIVATE or not chat.title:
+        return f"{t.private_chat} {chat.chat_id}" if chat.chat_type == ChatType.PRIVATE else str(chat.chat_id)
+    return f"{esc(chat.title[:60])} ({chat.chat_id})"
+
+
+def _when(moment: datetime | None, t: Texts) -> str:
+    if moment is None:
+        return t.never
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.tzinfo is not None else "")
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("sondhani")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (package not installed)"

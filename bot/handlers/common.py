@@ -1,0 +1,81 @@
+"""The question path shared by private chats and groups: validate, limit, search off the loop, reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+
+from bot.context import BotContext, texts
+from bot.messages import Texts
+from bot.render import answer_keyboard, answer_page, page_count
+from bot.store import QuestionRecord
+from retrieval.errors import IndexMissing
+
+log = logging.getLogger(__name__)
+
+
+def problem_with(question: str, max_chars: int, t: Texts) -> str | None:
+    """Why a question cannot be searched (empty, too long, no words), or None when it can."""
+    if not question:
+        return t.empty
+    if len(question) > max_chars:
+        return t.too_long.format(length=t.num(len(question)), limit=t.num(max_chars))
+    if not any(ch.isalnum() for ch in question):
+        return t.no_words
+    return None
+
+
+async def answer_question(update: Update, context: BotContext, question: str, *, explicit: bool = True) -> None:
+    """Answer `question`, asked in the update's message, with the first page of passages.
+
+    explicit=False (a group reply or mention) stays silent on a question with no words in it. A
+    message and its edits are answered at most once.
+    """
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    svc, t = context.services, texts(update)
+    question = question.strip()
+    problem = problem_with(question, svc.settings.max_question_chars, t)
+    if problem:
+        if explicit or problem != t.no_words:
+            await message.reply_text(problem, do_quote=True)
+        return
+    if not await svc.store.claim_message(chat.id, message.message_id):
+        log.debug("Message %s in chat %s was answered already", message.message_id, chat.id)
+        return
+    wait = svc.user_limiter.check(user.id)
+    if wait:
+        await message.reply_text(t.rate_limited.format(seconds=t.num(max(1, round(wait)))), do_quote=True)
+        return
+    try:
+        result = await asyncio.to_thread(svc.engine.search, question, svc.search_k)
+    except IndexMissing:
+        await message.reply_text(t.index_missing, do_quote=True)
+        return
+    record = QuestionRecord(
+        question=question,
+        source="private" if chat.type == ChatType.PRIVATE else "group",
+        user_id=user.id,
+        chat_id=chat.id,
+        chat_type=chat.type,
+        chat_title=chat.title,
+        message_id=message.message_id,
+        elapsed_ms=result.elapsed_ms,
+    )
+    qid = await svc.store.save_question(record, result.hits)
+    await reply_with_answer(message, qid, question, result.hits, svc.settings.results_per_page, t)
+
+
+async def reply_with_answer(message: Message, qid: str, question: str, hits: list, per_page: int, t: Texts) -> None:
+    """Reply with the first page of hits and its buttons, or with the no-answer hint."""
+    if not hits:
+        await message.reply_text(t.no_answer, do_quote=True)
+        return
+    pages = page_count(len(hits), per_page)
+    await message.reply_text(
+        answer_page(question, hits, 0, per_page), reply_markup=answer_keyboard(qid, 0, pages), do_quote=True
+    )

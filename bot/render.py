@@ -1,0 +1,232 @@
+"""Hits to Telegram HTML, and the inline keyboards that go with them.
+
+Cut points are chosen on the raw article text (at a sentence end, else a word boundary), the
+pieces are escaped afterwards, and the final string is measured: a message never exceeds
+Telegram's 4096 characters and a tag is never cut.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import regex
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import messages
+from bot.messages import Texts, bn_digits
+from retrieval.models import ArticleInfo, Hit
+
+MESSAGE_LIMIT = 4096
+PASSAGE_MAX = 1200  # raw characters of one passage shown, however much room is left
+ELLIPSIS = "…"
+_SENTENCE_END = regex.compile(r"[।॥?!]['\")\]]*|\.['\")\]]*(?=\s)")
+_MONTHS_BN = (
+    "জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন",
+    "জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর",
+)
+
+# callback_data layouts: short ids only, far below Telegram's 64 bytes.
+PAGE_PATTERN = r"^p:(\w+):(\d+)$"
+FEEDBACK_PATTERN = r"^f:(\w+):([ud])$"
+SOURCES_PATTERN = r"^s:(\d+)$"
+
+
+def tg_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def esc(text: object) -> str:
+    """Escape text for Telegram HTML."""
+    return html.escape(str(text), quote=False)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain text of at most `limit` characters, cut at a word boundary."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else cut_end(text, limit)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence-ending mark in text."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def cut_end(text: str, limit: int) -> str:
+    """The start of text in at most `limit` characters (ellipsis included), ending at a sentence or word."""
+    if len(text) <= limit:
+        return text
+    room = limit - 2  # for " …"
+    if room <= 0:
+        return ""
+    ends = [e for e in _sentence_ends(text) if e <= room]
+    if ends and ends[-1] >= room // 2:
+        return text[: ends[-1]] + " " + ELLIPSIS
+    space = text.rfind(" ", 0, room + 1)
+    return (text[:space] if space > room // 3 else text[:room]).rstrip() + " " + ELLIPSIS
+
+
+def cut_start(text: str, limit: int) -> str:
+    """The end of text in at most `limit` characters (ellipsis included), starting at a sentence or word."""
+    if len(text) <= limit:
+        return text
+    room = limit - 2  # for "… "
+    if room <= 0:
+        return ""
+    first = len(text) - room
+    starts = [e for e in _sentence_ends(text) if first <= e <= first + room // 2]
+    if starts:
+        return ELLIPSIS + " " + text[starts[0] :].lstrip()
+    space = text.find(" ", first, first + room // 2)
+    return ELLIPSIS + " " + (text[space + 1 :] if space >= 0 else text[first:]).lstrip()
+
+
+def excerpt(text: str, highlight: str, budget: int) -> tuple[str, str, str]:
+    """(before, highlight, after): raw pieces of at most `budget` characters, highlight kept whole if it fits."""
+    start = text.find(highlight) if highlight else -1
+    if start < 0:
+        return "", "", cut_end(text, budget)
+    before, after = text[:start], text[start + len(highlight) :]
+    if len(text) <= budget:
+        return before, highlight, after
+    if len(highlight) >= budget:
+        return "", cut_end(highlight, budget), ""
+    rest = budget - len(highlight)
+    before_share = min(len(before), rest // 3)
+    after_share = rest - before_share
+    if len(after) < after_share:
+        before_share = min(len(before), rest - len(after))
+    return cut_start(before, before_share), highlight, cut_end(after, after_share)
+
+
+def format_date(published: str | None) -> str:
+    """An ISO date as "১২ মার্চ ২০২৪"; anything else as given."""
+    if not published:
+        return ""
+    parts = published[:10].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        return f"{bn_digits(int(parts[2]))} {_MONTHS_BN[int(parts[1]) - 1]} {bn_digits(parts[0])}"
+    return published
+
+
+def _is_web_link(url: str | None) -> bool:
+    return url is not None and len(url) <= 1000 and url.lower().startswith(("http://", "https://"))
+
+
+def _hit_block(hit: Hit, number: int, budget: int) -> str:
+    """One passage with its citation; the passage trimmed to `budget` raw characters."""
+    before, bold, after = excerpt(hit.text, hit.highlight, budget)
+    lines = [f"<b>{bn_digits(number)}. {esc(shorten(hit.label, 200))}</b>"]
+    meta = " · ".join(p for p in (shorten(hit.source or "", 100), format_date(hit.published)) if p)
+    if meta:
+        lines.append(f"<i>{esc(meta)}</i>")
+    passage = esc(before) + (f"<b>{esc(bold)}</b>" if bold else "") + esc(after)
+    if passage:
+        lines.append(passage)
+    if _is_web_link(hit.url):
+        lines.append(f'🔗 <a href="{html.escape(hit.url or "", quote=True)}">{messages.ANSWER_LINK}</a>')
+    return "\n".join(lines)
+
+
+def _fair_level(lengths: Sequence[int], total: int) -> int:
+    """The largest cap L with sum(min(length, L)) <= total (water-filling)."""
+    remaining, count = max(total, 0), len(lengths)
+    for i, length in enumerate(sorted(lengths)):
+        share = remaining // (count - i)
+        if length > share:
+            return share
+        remaining -= length
+    return max(lengths, default=0)
+
+
+def _fit(head: str, hits: Sequence[Hit], first_number: int, limit: int = MESSAGE_LIMIT) -> str:
+    """head + passages, the passages shortened evenly until the whole message fits."""
+
+    def assemble(budgets: Sequence[int]) -> str:
+        blocks = [_hit_block(h, first_number + i, b) for i, (h, b) in enumerate(zip(hits, budgets))]
+        return "\n\n".join([head, *blocks])
+
+    hits = list(hits)
+    lengths = [min(len(h.text), PASSAGE_MAX) for h in hits]
+    text = assemble(lengths)
+    room = limit - tg_len(assemble([0] * len(hits)))  # characters left for the passages themselves
+    while tg_len(text) > limit:
+        if room <= 0:  # citations alone overflow (absurd titles or links): show fewer passages
+            hits, lengths = hits[:-1], lengths[:-1]
+            text, room = assemble(lengths), limit - tg_len(assemble([0] * len(hits)))
+            continue
+        level = _fair_level(lengths, room)
+        text = assemble([min(n, level) for n in lengths])
+        room -= max(tg_len(text) - limit, 0) + 8  # escaping made it longer than its raw budget
+    return text
+
+
+def answer_page(question: str, hits: Sequence[Hit], page: int, per_page: int) -> str:
+    """One page of an answer: the question, then `per_page` passages with citations."""
+    pages = page_count(len(hits), per_page)
+    shown = hits[page * per_page : (page + 1) * per_page]
+    head = messages.ANSWER_QUESTION.format(question=esc(shorten(question, 200)))
+    if pages > 1:
+        head += "\n" + messages.ANSWER_PAGE.format(page=bn_digits(page + 1), pages=bn_digits(pages))
+    return _fit(head, shown, page * per_page + 1)
+
+
+def single_hit(question: str, hit: Hit, number: int = 1) -> str:
+    """One passage with its citation, as posted from an inline result."""
+    head = messages.ANSWER_QUESTION.format(question=esc(shorten(question, 200)))
+    return _fit(head, [hit], number)
+
+
+def first_line(hit: Hit, limit: int = 120) -> str:
+    """The passage's first line, plain text, for an inline result's description."""
+    line = hit.text.strip().split("\n", 1)[0]
+    return shorten(line, limit)
+
+
+def page_count(items: int, per_page: int) -> int:
+    """How many pages `items` fill (at least one)."""
+    return max(1, math.ceil(items / per_page))
+
+
+def answer_keyboard(qid: str, page: int, pages: int) -> InlineKeyboardMarkup:
+    """Previous/next page and 👍/👎 buttons for one stored question."""
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(messages.BUTTON_PREV, callback_data=f"p:{qid}:{page - 1}"))
+    if page + 1 < pages:
+        nav.append(InlineKeyboardButton(messages.BUTTON_NEXT, callback_data=f"p:{qid}:{page + 1}"))
+    votes = [
+        InlineKeyboardButton(messages.BUTTON_UP, callback_data=f"f:{qid}:u"),
+        InlineKeyboardButton(messages.BUTTON_DOWN, callback_data=f"f:{qid}:d"),
+    ]
+    return InlineKeyboardMarkup([row for row in (nav, votes) if row])
+
+
+def sources_page(articles: Sequence[ArticleInfo], page: int, per_page: int, texts: Texts) -> str:
+    """One page of the indexed-article list."""
+    if not articles:
+        return texts.sources_empty
+    pages = page_count(len(articles), per_page)
+    lines = [texts.sources_header.format(
+        total=texts.num(len(articles)), page=texts.num(page + 1), pages=texts.num(pages)
+    )]
+    for n, art in enumerate(articles[page * per_page : (page + 1) * per_page], start=page * per_page + 1):
+        lines.append(texts.sources_line.format(
+            n=texts.num(n),
+            title=esc(shorten(art.title or art.doc_id, 120)),
+            outlet=esc(shorten(art.source or "—", 60)),
+            date=esc(format_date(art.published) or "—"),
+        ))
+    return "\n".join(lines)
+
+
+def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """Previous/next buttons for /sources, or None when everything fits on one page."""
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(messages.BUTTON_PREV, callback_data=f"s:{page - 1}"))
+    if page + 1 < pages:
+        nav.append(InlineKeyboardButton(messages.BUTTON_NEXT, callback_data=f"s:{page + 1}"))
+    return InlineKeyboardMarkup([nav]) if nav else None
