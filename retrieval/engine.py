@@ -8,53 +8,245 @@ atomically; searches keep using the old snapshot until the swap.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval import corpus, indexer, uploads
+from retrieval.catalog import Catalog, Generation
 from retrieval.config import EngineConfig
+from retrieval.dense import ChromaStore
+from retrieval.embedder import BENGALI_COVERAGE_NEEDED, Embedder, load_embedder
+from retrieval.errors import IndexMissing, ModelUnavailable, ReindexInProgress
+from retrieval.lexical import LexicalIndex
 from retrieval.models import ArticleInfo, EngineStatus, IndexReport, ProgressCallback, SearchResult
+from retrieval.retriever import Retriever
+from retrieval.snapshot import Snapshot
+from retrieval.statelock import StateLock
+from retrieval.text import terms
+
+log = logging.getLogger(__name__)
+COVERAGE_SAMPLE_WORDS = 2000
+
+
+@dataclass
+class _Serving:
+    """What searches read: swapped as one reference, never changed in place."""
+
+    snapshot: Snapshot
+    generation: Generation
+    articles: list[ArticleInfo]
 
 
 class SearchEngine:
     """Facade over corpus loading, indexing, and retrieval."""
 
+    def __init__(self, config: EngineConfig, lock: StateLock, catalog: Catalog, chroma: ChromaStore) -> None:
+        self.config = config
+        self._lock = lock
+        self._catalog = catalog
+        self._chroma = chroma
+        self._embedder: Embedder | None = None
+        self._dense_on = False
+        self._dense_note = "dense search is off (SONDHANI_DENSE=off)"
+        self._serving: _Serving | None = None
+        self._reindexing = threading.Lock()
+        self._retriever = Retriever()
+
     @classmethod
     def open(cls, config: EngineConfig) -> "SearchEngine":
         """Lock the state directory (raises StateLocked), load the model, load the current index."""
-        raise NotImplementedError
+        lock = StateLock(config.state_dir)
+        try:
+            catalog = Catalog(config.state_dir / "catalog.sqlite3")
+            chroma = ChromaStore(config.state_dir, catalog.instance_id(), config.chroma_url)
+            engine = cls(config, lock, catalog, chroma)
+            engine._collect_garbage()
+            engine._load_serving()
+            engine._load_model()
+        except BaseException:
+            lock.release()
+            raise
+        return engine
+
+    # --- start-up -------------------------------------------------------------------------------
+
+    def _load_model(self) -> None:
+        """Load the embedding model once; on failure say so plainly and serve lexical-only."""
+        name = self.config.embedding_model
+        if self.config.dense_mode == "off" or not name:
+            return
+        started = time.perf_counter()
+        try:
+            self._embedder = load_embedder(name, self.config.torch_threads)
+        except ModelUnavailable as exc:
+            self._dense_note = f"dense search is off: {exc}. Serving lexical (BM25) results only."
+            log.warning("%s", self._dense_note)
+            return
+        log.info("embedding model %s loaded in %.1f s", name, time.perf_counter() - started)
+        self._decide_dense()
+
+    def _decide_dense(self) -> None:
+        """Use the model only if it reads Bengali (or the operator forced it on)."""
+        assert self._embedder is not None
+        coverage = self._embedder.bengali_coverage(self._sample_words())
+        if self.config.dense_mode == "on" or coverage >= BENGALI_COVERAGE_NEEDED:
+            self._dense_on = True
+            self._dense_note = f"dense search on with {self._embedder.name} (Bengali word coverage {coverage:.0%})"
+        else:
+            self._dense_note = (
+                f"dense search off: {self._embedder.name} keeps only {coverage:.0%} of Bengali words intact "
+                f"(needs {BENGALI_COVERAGE_NEEDED:.0%}); serving lexical (BM25) results only"
+            )
+            log.warning("%s", self._dense_note)
+        self._attach_dense()
+
+    def _sample_words(self) -> list[str]:
+        """Distinct Bengali words from the serving passages (or the corpus files before any index)."""
+        if self._serving is not None:
+            texts = [p.text for p in self._serving.snapshot.passages[:500]]
+        else:
+            texts = [a.text for a in corpus.load_corpus(self.config.data_dir).articles[:50]]
+        seen: dict[str, None] = {}
+        for text in texts:
+            for word in terms(text):
+                if any("\u0980" <= c <= "\u09ff" for c in word):
+                    seen.setdefault(word)
+                if len(seen) >= COVERAGE_SAMPLE_WORDS:
+                    return list(seen)
+        return list(seen)
+
+    def _load_serving(self) -> None:
+        generation = self._catalog.current()
+        if generation is None:
+            return
+        passages = self._catalog.passages(generation.id)
+        lexical = LexicalIndex.load(indexer.generation_dir(self.config.state_dir, generation.id))
+        snapshot = Snapshot(generation=generation.id, passages=passages, lexical=lexical)
+        self._serving = _Serving(snapshot, generation, self._catalog.article_infos(generation.id))
+        log.info("serving index %s: %d articles, %d passages", generation.id, generation.articles, len(passages))
+
+    def _attach_dense(self) -> None:
+        """Give the serving snapshot its vector collection when it was built with this model."""
+        serving = self._serving
+        if serving is None or not self._dense_on or self._embedder is None:
+            return
+        if serving.generation.model != self._embedder.name or not serving.generation.dense:
+            self._dense_note += "; the current index has no vectors for this model yet: re-index to use them"
+            return
+        serving.snapshot.dense = self._chroma.open(serving.generation.id)
+
+    def _collect_garbage(self) -> None:
+        """Remove generations that are not serving: old ones, and any left half-built by a kill."""
+        inputs = self._build_inputs(with_model=False)
+        for generation in self._catalog.stale():
+            indexer.discard(inputs, generation)
+        current = self._catalog.current()
+        for generation in self._chroma.generations():
+            if current is None or generation != current.id:
+                self._chroma.drop(generation)
+
+    def _build_inputs(self, with_model: bool = True) -> indexer.BuildInputs:
+        embedder = self._embedder if with_model and self._dense_on else None
+        return indexer.BuildInputs(self.config.state_dir, self._catalog, self._chroma, embedder)
+
+    # --- serving --------------------------------------------------------------------------------
 
     def has_index(self) -> bool:
         """True when a built index is serving."""
-        raise NotImplementedError
+        return self._serving is not None
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         """Answer one question with up to k hits, best first; raises IndexMissing before any index."""
-        raise NotImplementedError
+        serving = self._serving
+        if serving is None:
+            raise IndexMissing("no index yet: run `sondhani index` (or /reindex in the bot)")
+        embed = self._embedder.embed_query if self._dense_on and self._embedder else None
+        return Retriever(embed, self._retriever.tuning).search(serving.snapshot, question, k)
+
+    # --- indexing -------------------------------------------------------------------------------
 
     def reindex(self, *, rebuild: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
         """Bring the index in line with data_dir. Raises ReindexInProgress if one is running."""
-        raise NotImplementedError
+        if not self._reindexing.acquire(blocking=False):
+            raise ReindexInProgress("a re-index is already running")
+        try:
+            return self._reindex(rebuild, progress)
+        finally:
+            self._reindexing.release()
+
+    def _reindex(self, rebuild: bool, progress: ProgressCallback | None) -> IndexReport:
+        started = time.perf_counter()
+        loaded = corpus.load_corpus(self.config.data_dir)
+        for skipped in loaded.skipped:
+            log.warning("skipped %s: %s", skipped.name, skipped.reason)
+        previous = self._serving
+        report = indexer.compare(self._catalog.article_hashes(previous.generation.id) if previous else {}, loaded)
+        wants_dense = self._dense_on and self._embedder is not None
+        up_to_date = (
+            previous is not None
+            and not rebuild
+            and report.added == report.updated == report.removed == 0
+            and previous.generation.dense == wants_dense
+            and (not wants_dense or previous.generation.model == self._embedder.name)  # type: ignore[union-attr]
+        )
+        if up_to_date:
+            assert previous is not None
+            report.passages, report.generation = len(previous.snapshot.passages), previous.generation.id
+        else:
+            indexer.build(self._build_inputs(), loaded, report, rebuild, progress)
+            self._swap(previous)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _swap(self, previous: _Serving | None) -> None:
+        """Serve the newly promoted generation; retire the one before the previous (in-flight
+        searches may still be reading `previous`)."""
+        retired = [g for g in self._catalog.stale() if previous is None or g != previous.generation.id]
+        self._load_serving()
+        self._attach_dense()
+        inputs = self._build_inputs(with_model=False)
+        for generation in retired:
+            indexer.discard(inputs, generation)
+
+    # --- information ----------------------------------------------------------------------------
 
     def status(self) -> EngineStatus:
         """Counts, model, dense on/off and why, last index time."""
-        raise NotImplementedError
+        serving = self._serving
+        generation = serving.generation if serving else None
+        return EngineStatus(
+            articles=len(serving.articles) if serving else 0,
+            passages=len(serving.snapshot.passages) if serving else 0,
+            embedding_model=self.config.embedding_model if self.config.dense_mode != "off" else None,
+            dense_enabled=bool(serving and serving.snapshot.dense is not None and self._dense_on),
+            dense_note=self._dense_note,
+            last_indexed_at=generation.finished_at if generation else None,
+            last_index_seconds=generation.seconds if generation else None,
+            generation=generation.id if generation else None,
+        )
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in doc_id order."""
-        raise NotImplementedError
+        return list(self._serving.articles) if self._serving else []
 
     def add_upload(self, filename: str, data: bytes) -> Path:
         """Validate an uploaded .md/.txt/.jsonl file and save it into data_dir; does not re-index.
 
         Raises CorpusError with a reason when the file cannot be used; nothing is written then.
         """
-        raise NotImplementedError
+        return uploads.save_upload(self.config.data_dir, filename, data)
 
     def close(self) -> None:
-        """Release the state-directory lock and the Chroma client."""
-        raise NotImplementedError
+        """Release the state-directory lock and the catalog."""
+        self._catalog.close()
+        self._lock.release()
 
     def __enter__(self) -> "SearchEngine":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+

@@ -4,7 +4,8 @@
      ├── StateLocked          another process owns the state directory
      ├── CorpusError          an uploaded or loaded file cannot be used (message says why)
      ├── ReindexInProgress    a re-index is already running in this process
-     └── IndexMissing         a search was asked for before any index was built
+     ├── IndexMissing         a search was asked for before any index was built
+     └── ModelUnavailable     the embedding model cannot be loaded (the engine then serves lexical-only)
 
 Callers turn these into user-facing messages; anything else is a bug and carries a traceback.
 """
@@ -30,3 +31,7 @@ class ReindexInProgress(SondhaniError):
 
 class IndexMissing(SondhaniError):
     """No index has been built yet."""
+
+
+class ModelUnavailable(SondhaniError):
+    """The embedding model cannot be loaded (offline, wrong name, broken files); serve lexical-only."""

@@ -14,10 +14,12 @@ import regex
 # Canonical form: NFC, which *decomposes* the nukta letters য় ড় ঢ় into base + U+09BC.
 # NFC is stable, so any text that went through normalize() compares equal byte for byte.
 _REMOVE = dict.fromkeys(map(ord, "\u200c\u200d\u200b\u2060\u00ad\ufeff\u200e\u200f"), None)
-_TRANSLATE = {
+_TIDY = {
     0x00A0: " ",  # NBSP
     0x202F: " ",
     0x09F7: "\u0964",  # Bengali currency numerator four, typed as a danda
+}
+_MATCH = {
     0x2013: "-", 0x2014: "-", 0x2012: "-", 0x2212: "-",  # dashes
     0x2018: "'", 0x2019: "'", 0x201A: "'", 0x201B: "'",  # single quotes
     0x201C: '"', 0x201D: '"', 0x201E: '"', 0x00AB: '"', 0x00BB: '"',  # double quotes
@@ -26,18 +28,25 @@ _TRANSLATE = {
 _KHANDA_TA = regex.compile("\u09a4\u09cd\u200d")  # ত + ্ + ZWJ is the old way to write ৎ
 _A_PLUS_AA = regex.compile("\u0985\u09be")  # অ + া -> আ
 _SPACES = regex.compile(r"[ \t\r\f\v]+")
-_SENTENCE_END = regex.compile(r"(?<=[।॥?!]+['\")\]]*)\s*|(?<=[.](?:['\")\]])*)\s+|\n+")
+_CLOSERS = "'\")\\]\u2019\u201d\u00bb"
+_SENTENCE_END = regex.compile(rf"(?<=[।॥?!]+[{_CLOSERS}]*)(?![{_CLOSERS}])\s*|(?<=[.][{_CLOSERS}]*)\s+|\n+")
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 
 
-def normalize(text: str) -> str:
-    """Canonical text for matching and display: same input meaning, same code points."""
+def tidy(text: str) -> str:
+    """Canonical text for storing and showing: one encoding per letter, no invisible characters,
+    but the writer's own digits, quotes and dashes."""
     text = _KHANDA_TA.sub("\u09ce", text)
-    text = text.translate(_REMOVE).translate(_TRANSLATE)
+    text = text.translate(_REMOVE).translate(_TIDY)
     text = unicodedata.normalize("NFC", text)
     text = _A_PLUS_AA.sub("\u0986", text)
     text = _SPACES.sub(" ", text)
     return text.strip()
+
+
+def normalize(text: str) -> str:
+    """Canonical text for matching: tidy(), plus ASCII digits and plain quotes and dashes."""
+    return tidy(text).translate(_MATCH)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -1,0 +1,201 @@
+"""The `sondhani` command: index, ask, eval, run. A thin layer over the retrieval library.
+
+Library errors become one plain line on stderr and a non-zero exit; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+from retrieval.corpus import load_corpus
+from retrieval.engine import SearchEngine
+from retrieval.errors import SondhaniError
+from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
+from retrieval.models import IndexReport, SearchResult
+
+log = logging.getLogger("sondhani")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and `python -m bot`."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"sondhani: bad configuration: {_first_error(exc)}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for noisy in ("httpx", "chromadb", "bm25s", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    try:
+        return int(args.handler(settings, args))
+    except SondhaniError as exc:
+        print(f"sondhani: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("sondhani: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sondhani", description="Bengali news search with cited passages.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="index the corpus (incremental; --rebuild re-embeds everything)")
+    index.add_argument("--rebuild", action="store_true", help="rebuild from scratch, ignoring cached embeddings")
+    index.set_defaults(handler=cmd_index)
+
+    ask = commands.add_parser("ask", help="answer a question (or one question a line from stdin)")
+    ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object a line per question")
+    ask.add_argument("-k", type=int, default=3, help="passages per question (default 3)")
+    ask.set_defaults(handler=cmd_ask)
+
+    ev = commands.add_parser("eval", help="score retrieval on a question file (dev.jsonl or bn-news-qa shape)")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("-k", type=int, default=10, help="passages looked at per question (default 10)")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.set_defaults(handler=cmd_eval)
+
+    run = commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook if configured)")
+    run.set_defaults(handler=cmd_run)
+    return parser
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    """Index with a progress bar, then a summary."""
+    with SearchEngine.open(settings.engine_config()) as engine:
+        report = _index_with_progress(engine, rebuild=args.rebuild)
+    print(format_index_report(report))
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer the given question, or every line of stdin, loading everything once."""
+    if args.k < 1:
+        print("sondhani: -k must be at least 1", file=sys.stderr)
+        return 2
+    with SearchEngine.open(settings.engine_config()) as engine:
+        if not engine.has_index():
+            print("no index yet: indexing the corpus first", file=sys.stderr)
+            print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
+        questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
+        for question in questions:
+            question = question.strip()
+            if not question:
+                continue
+            result = engine.search(question, args.k)
+            _print_result(result, as_json=args.json, out=sys.stdout)
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    """hit@1/3, MRR@5 overall and per kind, no-answer accuracy, latency."""
+    if not args.file.is_file():
+        print(f"sondhani: no such file: {args.file}", file=sys.stderr)
+        return 2
+    questions = load_questions(args.file)
+    groups = group_identical({a.doc_id: a.text for a in load_corpus(settings.data_dir).articles})
+    with SearchEngine.open(settings.engine_config()) as engine:
+        if not engine.has_index():
+            print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
+        engine.search("warm-up", 1)
+        report = evaluate(questions, engine.search, groups, depth=args.k)
+        print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else format_report(report, args.k))
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the Telegram bot until SIGTERM / Ctrl-C."""
+    from bot.app import run_bot
+
+    return run_bot(settings)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def _index_with_progress(engine: SearchEngine, rebuild: bool = False) -> IndexReport:
+    from tqdm import tqdm
+
+    with tqdm(total=0, unit="passage", file=sys.stderr, disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int, stage: str) -> None:
+            bar.set_description(stage)
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        return engine.reindex(rebuild=rebuild, progress=progress)
+
+
+def format_index_report(report: IndexReport) -> str:
+    """The summary printed after indexing."""
+    lines = [
+        f"articles: {report.articles} ({report.added} added, {report.updated} updated, "
+        f"{report.removed} removed, {report.unchanged} unchanged, {len(report.skipped)} skipped)",
+        f"passages: {report.passages} ({report.embedded} embedded this run)",
+        f"seconds: {report.seconds:.2f}",
+    ]
+    lines += [f"skipped {s.name}: {s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+def result_as_json(result: SearchResult) -> dict[str, object]:
+    """The stable JSON shape of `sondhani ask --json` (other tools depend on it)."""
+    return {
+        "question": result.question,
+        "results": [
+            {
+                "rank": h.rank,
+                "score": h.score,
+                "doc_id": h.doc_id,
+                "title": h.title,
+                "source": h.source,
+                "published": h.published,
+                "url": h.url,
+                "text": h.text,
+                "highlight": h.highlight,
+            }
+            for h in result.hits
+        ],
+        "elapsed_ms": round(result.elapsed_ms, 2),
+    }
+
+
+def _print_result(result: SearchResult, *, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(json.dumps(result_as_json(result), ensure_ascii=False) + "\n")
+        out.flush()
+        return
+    out.write(f"\n? {result.question}\n")
+    if not result.hits:
+        out.write("  কোনো উত্তর পাওয়া যায়নি: no passage in the corpus answers this question.\n")
+    for hit in result.hits:
+        cite = ", ".join(x for x in (hit.source, hit.published) if x)
+        out.write(f"\n{hit.rank}. {hit.label}" + (f" ({cite})" if cite else "") + "\n")
+        out.write("   " + hit.text.replace(hit.highlight, f"«{hit.highlight}»", 1) + "\n")
+        if hit.url:
+            out.write(f"   {hit.url}\n")
+    out.write(f"\n({result.elapsed_ms:.1f} ms)\n")
+    out.flush()
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error.get("loc", ()))
+    return f"{where}: {error.get('msg', 'invalid value')}"

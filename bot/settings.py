@@ -1,0 +1,73 @@
+"""The one Settings object, read from the environment (and .env) at the edge, then passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from retrieval.config import EngineConfig
+
+
+class Settings(BaseSettings):
+    """Every setting Sondhani reads; `.env.example` documents each one (a test checks that)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SONDHANI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Corpus, state and retrieval
+    data_dir: Path = Path("data/articles")
+    state_dir: Path = Path("data/state")
+    embedding_model: str = "intfloat/multilingual-e5-small"
+    dense: Literal["auto", "on", "off"] = "auto"
+    chroma_url: str | None = None
+
+    # Telegram
+    telegram_bot_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "SONDHANI_TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_url: str = "https://api.telegram.org"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+
+    # Behaviour
+    results_per_page: int = Field(default=3, ge=1, le=10)
+    user_questions_per_minute: int = Field(default=10, ge=1)
+    max_question_chars: int = Field(default=1000, ge=10)
+    max_upload_bytes: int = Field(default=2_000_000, ge=1_000)
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        """Accept "123, 456" from the environment as well as a list."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError as exc:
+                raise ValueError("SONDHANI_ADMIN_IDS must be comma-separated numeric Telegram user ids") from exc
+        return value
+
+    @field_validator("chroma_url", "webhook_url", "webhook_secret", "telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        """An empty line in .env means "not set"."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def engine_config(self) -> EngineConfig:
+        """The retrieval library's view of these settings."""
+        model = None if self.dense == "off" else self.embedding_model
+        return EngineConfig(
+            data_dir=self.data_dir,
+            state_dir=self.state_dir,
+            embedding_model=model,
+            dense_mode=self.dense,
+            chroma_url=self.chroma_url,
+        )
