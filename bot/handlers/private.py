@@ -15,4 +15,4 @@ async def question(update: Update, context: BotContext) -> None:
 
 async def not_text(update: Update, context: BotContext) -> None:
     """Explain that only typed questions are read (stickers, photos, voice...)."""
-    await message_of(update).reply_text(texts(update).non_text)
+    await message_of(update).reply_text(texts(update).non_text, do_quote=True)
