@@ -29,6 +29,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self.done, self.total, self.stage = 0, 0, ""
+        self.shown = ""  # the progress text the message shows now, if any
 
     def set(self, done: int, total: int, stage: str) -> None:
         self.done, self.total, self.stage = done, total, stage
@@ -86,13 +87,13 @@ class Reindexer:
             with contextlib.suppress(asyncio.CancelledError):
                 await reporter
         log.info("Re-index done: %s", report)
-        await message.edit_text(texts.reindex_done)
-        await message.reply_text(summary(report, texts))
+        if progress.shown:  # no stale "⏳ 40/52" left behind
+            await message.edit_text(texts.reindex_done)
+        await message.reply_text(summary(report, texts), do_quote=True)
         return report
 
     async def _report(self, message: Message, progress: _Progress, texts: Texts) -> None:
         """Edit the progress message when the progress changed, at most once per interval."""
-        shown = message.text_html
         while True:
             await asyncio.sleep(self._interval)
             if not progress.stage:
@@ -100,14 +101,14 @@ class Reindexer:
             text = texts.reindex_progress.format(
                 stage=esc(texts.stage(progress.stage)), done=texts.num(progress.done), total=texts.num(progress.total)
             )
-            if text == shown:
+            if text == progress.shown:
                 continue
             try:
                 await message.edit_text(text)
             except BadRequest as exc:  # the message was deleted or cannot be edited any more
                 log.warning("Stopped reporting re-index progress: %s", exc.message)
                 return
-            shown = text
+            progress.shown = text
 
 
 def summary(report: IndexReport, texts: Texts) -> str:

@@ -61,24 +61,24 @@ async def upload(update: Update, context: BotContext) -> None:
     svc, t = context.services, texts(update)
     limit = svc.settings.max_upload_bytes
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        await message.reply_text(t.upload_bad_type)
+        await message.reply_text(t.upload_bad_type, do_quote=True)
         return
     if (document.file_size or 0) > limit:
-        await message.reply_text(t.upload_too_big.format(size=t.num(document.file_size), limit=t.num(limit)))
+        await message.reply_text(t.upload_too_big.format(size=t.num(document.file_size), limit=t.num(limit)), do_quote=True)
         return
     if svc.reindexer.running:
-        await message.reply_text(t.upload_busy)
+        await message.reply_text(t.upload_busy, do_quote=True)
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     if len(data) > limit:
-        await message.reply_text(t.upload_too_big.format(size=t.num(len(data)), limit=t.num(limit)))
+        await message.reply_text(t.upload_too_big.format(size=t.num(len(data)), limit=t.num(limit)), do_quote=True)
         return
     try:
         saved = await asyncio.to_thread(svc.engine.add_upload, name, data)
     except CorpusError as exc:
-        await message.reply_text(t.upload_refused.format(reason=esc(exc)))
+        await message.reply_text(t.upload_refused.format(reason=esc(exc)), do_quote=True)
         return
-    progress = await message.reply_text(t.upload_saved.format(name=esc(saved.name)))
+    progress = await message.reply_text(t.upload_saved.format(name=esc(saved.name)), do_quote=True)
     if not svc.reindexer.start(context.application, progress, t, update):
         await progress.edit_text(t.reindex_running)
 

@@ -62,6 +62,15 @@ class RunningBot:
         message = self.fake.send_message(chat, user, text, reply_to=reply_to)
         return await self.reply_to(message, timeout=timeout)
 
+    async def command(self, text: str, *, user: Json | None = None, chat: Json | None = None) -> Json:
+        """Send text and return the bot's next message in that chat, reply or not."""
+        user = user or self.user()
+        chat = chat or self.fake.private_chat(user)
+        before = len(self.sent_to(chat["id"]))
+        self.fake.send_message(chat, user, text)
+        await self.fake.wait_for(lambda: len(self.sent_to(chat["id"])) > before)
+        return self.sent_to(chat["id"])[before]
+
     async def reply_to(self, message: Json, timeout: float = 10.0) -> Json:
         """The bot's first message that replies to `message`."""
         (reply, *_) = await self.fake.wait_for_sent(lambda m: replies_to(m, message), timeout=timeout)

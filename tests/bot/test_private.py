@@ -111,21 +111,13 @@ async def test_unanswerable_question_gets_a_hint_to_rephrase(bot: RunningBot) ->
 async def test_start_and_help_in_bengali_and_english(bot: RunningBot) -> None:
     bn = bot.user(1001, language_code="bn")
     en = bot.user(1002, language_code="en-GB")
-    start_bn = await _command(bot, "/start", bn)
-    help_bn = await _command(bot, "/help", bn)
-    start_en = await _command(bot, "/start", en)
-    help_en = await _command(bot, "/help", en)
+    start_bn = await bot.command("/start", user=bn)
+    help_bn = await bot.command("/help", user=bn)
+    start_en = await bot.command("/start", user=en)
+    help_en = await bot.command("/help", user=en)
     assert "স্বাগতম" in start_bn["text"] and "Welcome" in start_en["text"]
     assert "কীভাবে" in help_bn["text"] and "How to use" in help_en["text"]
     assert "@sondhani_test_bot" in help_bn["text"] and "/ask" in help_en["text"]
-
-
-async def _command(bot: RunningBot, text: str, user: Json) -> Json:
-    chat = bot.fake.private_chat(user)
-    before = len(bot.sent_to(chat["id"]))
-    bot.fake.send_message(chat, user, text)
-    await bot.fake.wait_for(lambda: len(bot.sent_to(chat["id"])) > before)
-    return bot.sent_to(chat["id"])[before]
 
 
 async def test_sources_lists_the_articles_with_paging(fake: FakeBotApi, settings: Any, corpus: Any) -> None:
@@ -135,7 +127,7 @@ async def test_sources_lists_the_articles_with_paging(fake: FakeBotApi, settings
         (corpus / f"extra_{i:02d}.md").write_text(text.replace('title: "', f'title: "অতিরিক্ত {i} ', 1) + f"\n\nনতুন বাক্য {i}।\n", encoding="utf-8")
     async with start_bot(fake, settings) as bot:
         user = bot.user()
-        listing = await _command(bot, "/sources", user)
+        listing = await bot.command("/sources", user=user)
         articles = bot.engine.articles()
         assert len(articles) == 13
         assert "১৩" in listing["text"] and "পাতা ১/২" in listing["text"]
@@ -147,5 +139,5 @@ async def test_sources_lists_the_articles_with_paging(fake: FakeBotApi, settings
 
 
 async def test_unknown_command_points_to_help(bot: RunningBot) -> None:
-    reply = await _command(bot, "/foo", bot.user())
+    reply = await bot.command("/foo")
     assert "/help" in reply["text"]
