@@ -58,13 +58,13 @@ def load_corpus(data_dir: Path) -> LoadResult:
             skipped.append(_skip(path.name, f"cannot read the file ({exc.strerror or exc})"))
             continue
         records, file_skipped = _parse(path.name, data)
-        skipped.extend(file_skipped)
         for record_name, article in records:
             if article.doc_id in first_seen:
-                skipped.append(_duplicate(record_name, article.doc_id, first_seen[article.doc_id]))
+                file_skipped.append(_duplicate(record_name, article.doc_id, first_seen[article.doc_id]))
                 continue
             first_seen[article.doc_id] = record_name
             articles.append(article)
+        skipped.extend(sorted(file_skipped, key=_line_number))
     logger.info("loaded %d articles from %s (%d skipped)", len(articles), data_dir, len(skipped))
     return LoadResult(articles=articles, skipped=skipped)
 
@@ -73,6 +73,12 @@ def parse_file(name: str, data: bytes) -> LoadResult:
     """Parse one file's bytes as load_corpus would, e.g. to validate an upload before saving it."""
     records, skipped = _parse(name, data)
     return LoadResult(articles=[article for _, article in records], skipped=skipped)
+
+
+def _line_number(skipped: Skipped) -> int:
+    """Order a file's skips by line ("feed.jsonl:12"); a whole-file skip has no line."""
+    _, _, line = skipped.name.rpartition(":")
+    return int(line) if line.isdigit() else 0
 
 
 def _is_corpus_file(path: Path) -> bool:
@@ -111,7 +117,8 @@ def _decode(data: bytes) -> str:
 
 
 def _skip(name: str, reason: str) -> Skipped:
-    logger.warning("skipped %s: %s", name, reason)
+    # Debug only: callers report LoadResult.skipped to the admin (the engine logs them as warnings).
+    logger.debug("skipped %s: %s", name, reason)
     return Skipped(name=name, reason=reason)
 
 
@@ -249,7 +256,10 @@ def _make_article(doc_id: str, raw: str, meta: dict[str, str | None], origin: st
 
 
 def _clean_meta(value: str | None) -> str | None:
-    return normalize(value) or None if value is not None else None
+    """Title and source are matched and shown like the text: normalised, None when blank."""
+    if value is None:
+        return None
+    return normalize(value) or None
 
 
 def _validate_date(value: str | None) -> str | None:
@@ -366,14 +376,19 @@ Share
 Share this
 """)
 
+_COMMENTS_WORD = normalize("মন্তব্য")
+_READ_WORD = normalize("পড়ুন")
 _AD_MARKER = regex.compile(r"\[ad_\d+\]", regex.IGNORECASE)
-_COMMENTS_CLOSED_TAIL = _nre(r"(?:ইহাতে|এতে)?\s*মন্তব্য\s+প্রদান\s+বন্ধ\s+রয়েছে\s*$|comments\s+are\s+closed\.?\s*$")
+_COMMENTS_CLOSED_TAIL = _nre(
+    r"(?:ইহাতে|এতে)?\s*মন্তব্য\s+প্রদান\s+বন্ধ\s+রয়েছে\s*$|comments\s+are\s+closed\.?\s*$"
+)
 _READ_MORE = _nre(r"^(?:আরও|আরো)\s*পড়ুন|^(?:read\s+more|also\s+read|see\s+also|আরও\s+দেখুন|আরো\s+দেখুন)\b")
 # "... হয়েছে। আরও পড়ুন: <other story>" glued onto the end of a paragraph.
 _READ_MORE_TAIL = _nre(r"(?<=[।?!.'\"]\s*)(?:আরও|আরো)\s*পড়ুন\s*[:ঃ\-].*$")
 _COPYRIGHT = _nre(r"©|\bcopyright\b|all\s+rights\s+reserved|সর্বস্বত্ব|স্বত্ব\s*©|স্বত্ব\s+সংরক্ষিত")
 _PUBLISHED_LABEL = _nre(
-    r"^(?:প্রকাশিত\s+হয়েছে|প্রকাশের\s+সময়|প্রকাশিত|প্রকাশ|সর্বশেষ\s+আপডেট|আপডেট\s+করা\s+হয়েছে|আপডেট|হালনাগাদ"
+    r"^(?:প্রকাশিত\s+হয়েছে|প্রকাশের\s+সময়|প্রকাশিত|প্রকাশ"
+    r"|সর্বশেষ\s+আপডেট|আপডেট\s+করা\s+হয়েছে|আপডেট|হালনাগাদ"
     r"|last\s+updated|published\s+on|published|updated\s+on|updated|posted\s+on|posted)"
     r"\s*(?:[:ঃ|\-]\s*)?"
 )
@@ -385,14 +400,16 @@ _SENTENCE_PUNCT = regex.compile(r"[।॥?!.]")
 _ELLIPSIS = regex.compile(r"(?:\.\.\.|…)\s*$")
 _HAS_CONTENT = regex.compile(r"[\p{L}\p{N}]")
 _LABEL_TRIM = regex.compile(r"^[\s:ঃ|\-•*>»]+|[\s:ঃ|\-•*>»]+$")
-_KEY_DROP = regex.compile(r"[\s'\"`\u2018\u2019\u201c\u201d\u00ab\u00bb]+")
 
 _BODY_MIN_WORDS = 10  # a paragraph this long that ends a sentence is article text, not a sidebar teaser
 _BYLINE_MAX_WORDS = 4
 _BREADCRUMB_MAX_EXTRA_WORDS = 4
-_REPEAT_MIN_WORDS = 3  # shorter sentences ("এএফপি।") may legitimately recur
-_CONTAINED_MIN_WORDS = 5  # a repeat found inside a longer earlier sentence must be this long
+_REPEAT_MIN_WORDS = 5  # shorter lines/sentences ("চলবে 16 মে পর্যন্ত।") legitimately recur in listings
 _LEAD_IN_MAX_WORDS = 8  # e.g. a photo caption glued in front of a repeated sentence
+_ENDING_CHARS = 12  # sentences are compared by their last characters first, to skip most work
+_ENDERS = "।॥?!."
+_CLOSERS = "'\")]"
+_LABEL_MAX_CHARS = 200  # longer lines are body text, never a heading, prompt or title
 
 # Words that may appear in a date/time line; a line made only of these and numbers is a dateline.
 _MONTHS = {
@@ -445,10 +462,11 @@ def clean_text(raw: str, title: str | None = None) -> str:
        lines, short bylines with a slash ("সান নিউজ/এমআর": ≤ 4 words, no sentence punctuation),
        lines equal to the title or ending with it after a short breadcrumb, single-word lines
        without sentence punctuation (section labels), and lines with no letters or digits.
-    5. Repeats: a paragraph seen before is dropped; within paragraphs, a sentence (≥ 3 words) seen
-       before, a sentence (≥ 5 words) contained in an earlier one, or an earlier sentence behind a
-       lead-in of ≤ 8 words (a glued photo caption) is dropped; comparison ignores quote marks,
-       whitespace and case. A paragraph that lost sentences is rebuilt from the ones it kept.
+    5. Repeats of five or more words keep only their first occurrence: a paragraph seen before; a
+       sentence seen before or contained in an earlier sentence; an earlier sentence behind a
+       lead-in of ≤ 8 words (a photo caption glued to a repeated paragraph). Comparison ignores
+       quote marks, whitespace and case. A paragraph that lost sentences is rebuilt from the
+       ones it kept. (Shorter repeats such as "চলবে 16 মে পর্যন্ত।" recur legitimately in listings.)
 
     Short subheadings (2-8 words, no final punctuation) stay: they are real content.
     """
@@ -465,24 +483,37 @@ def _clean(raw: str, title: str | None) -> _Cleaned:
 
 
 def _tidy_line(raw_line: str) -> str:
-    """Normalise one raw line and strip inline furniture that never carries content."""
-    line = _AD_MARKER.sub(" ", raw_line)
-    line = _MD_HEADING.sub("", line)
-    line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", line))
+    """Normalise one raw line and strip inline furniture that never carries content.
+
+    The `in` tests only skip regexes that cannot match: they keep loading fast.
+    """
+    line = raw_line
+    if "[" in line:
+        line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", _AD_MARKER.sub(" ", line)))
+    if line.lstrip().startswith("#"):
+        line = _MD_HEADING.sub("", line)
     line = normalize(line)
-    line = _COMMENTS_CLOSED_TAIL.sub("", line)
-    line = _READ_MORE_TAIL.sub("", line)
+    if _COMMENTS_WORD in line or "comments" in line.casefold():
+        line = _COMMENTS_CLOSED_TAIL.sub("", line)
+    if _READ_WORD in line:
+        line = _READ_MORE_TAIL.sub("", line)
     return line.strip()
 
 
 def _label(line: str) -> str:
     """A line as a heading/prompt: case-folded, without edge punctuation like ':' or '|'."""
+    if len(line) > _LABEL_MAX_CHARS:
+        return ""
     return " ".join(_LABEL_TRIM.sub("", line.casefold()).split())
 
 
 def _key(text: str) -> str:
-    """Identity of a text for repeat detection: ignores quote marks, whitespace and case."""
-    return _KEY_DROP.sub("", normalize(text).casefold())
+    """Identity of normalised text for repeat detection: ignores quote marks, whitespace and case.
+
+    normalize() has already turned every curly or angled quote into ' or ", so str methods
+    (much faster than a regex here) are enough.
+    """
+    return "".join(text.casefold().replace("'", "").replace('"', "").split())
 
 
 def _is_body_paragraph(line: str) -> bool:
@@ -525,7 +556,7 @@ def _is_furniture(line: str, title: str | None) -> bool:
         not _HAS_CONTENT.search(line)
         or label in _OTHER_FURNITURE
         or _is_trailer_marker(line)
-        or bool(_READ_MORE.search(label))
+        or bool(_READ_MORE.match(line))
         or _is_copyright(line)
         or _is_date_text(line)
         or _published_label_end(line) is not None
@@ -556,7 +587,7 @@ def _is_section_label(line: str) -> bool:
 
 
 def _date_tokens(text: str) -> list[str]:
-    return [fold(token) for token in words(_n(text))]
+    return [fold(token) for token in words(text)]
 
 
 def _is_number(token: str) -> bool:
@@ -565,6 +596,8 @@ def _is_number(token: str) -> bool:
 
 def _is_date_text(text: str, extra_words: frozenset[str] = frozenset()) -> bool:
     """A line made only of day/month names, numbers and time words: a dateline or page header."""
+    if len(text.split()) > _MAX_DATE_TOKENS:
+        return False  # cheap early exit: body paragraphs are never datelines
     tokens = _date_tokens(text)
     if not tokens or len(tokens) > _MAX_DATE_TOKENS:
         return False
@@ -612,27 +645,103 @@ def _parse_date(text: str) -> str | None:
 
 def _dedupe(paragraphs: list[str]) -> list[str]:
     """Keep the first occurrence of every paragraph and sentence (clean_text, rule 5)."""
-    seen_paragraphs: set[str] = set()
-    seen_sentences: set[str] = set()
-    kept_sentence_keys: list[str] = []
-    out: list[str] = []
-    for paragraph in paragraphs:
-        paragraph_key = _key(paragraph)
-        if paragraph_key in seen_paragraphs:
-            continue
-        seen_paragraphs.add(paragraph_key)
+    repeats = _RepeatFilter()
+    return [kept for kept in map(repeats.filter, paragraphs) if kept]
+
+
+class _RepeatFilter:
+    """Remembers what an article has said so far, to drop what it says again.
+
+    Splitting sentences is the costly part, so a paragraph is only split when one of its
+    sentence endings (the last few words before । ? ! .) was seen before: a repeated sentence
+    ends where its earlier copy ends, since a sentence holds no other final punctuation.
+    Earlier paragraphs are split lazily, the first time a repeat is suspected.
+    """
+
+    def __init__(self) -> None:
+        self._paragraphs: set[str] = set()
+        self._sentences: set[str] = set()
+        self._earlier: list[str] = []
+        self._endings: set[str] = set()
+        self._unsplit: list[str] = []
+        self._by_ending: dict[str, list[str]] = {}
+
+    def filter(self, paragraph: str) -> str | None:
+        """The paragraph without repeated sentences; None when nothing new is left."""
+        key = _key(paragraph)
+        if len(paragraph.split()) >= _REPEAT_MIN_WORDS and key in self._paragraphs:
+            return None
+        self._paragraphs.add(key)
+        endings = _sentence_endings(paragraph)
+        suspect = len(set(endings)) < len(endings) or not self._endings.isdisjoint(endings)
+        self._endings.update(endings)
+        if not suspect:
+            self._unsplit.append(paragraph)
+            return paragraph
+        self._split_earlier()
         sentences = _sentences(paragraph)
-        kept: list[str] = []
-        for sentence in sentences:
-            if _is_repeat(sentence, seen_sentences, kept_sentence_keys):
-                continue
-            kept.append(sentence)
-            key = _key(sentence)
-            seen_sentences.add(key)
-            kept_sentence_keys.append(key)
-        if kept:
-            out.append(paragraph if len(kept) == len(sentences) else " ".join(kept))
-    return out
+        kept = [sentence for sentence in sentences if self._is_new(sentence)]
+        if len(kept) == len(sentences):
+            return paragraph
+        return " ".join(kept) or None
+
+    def _split_earlier(self) -> None:
+        for paragraph in self._unsplit:
+            for sentence in _sentences(paragraph):
+                self._remember(_key(sentence))
+        self._unsplit.clear()
+
+    def _remember(self, key: str) -> None:
+        self._sentences.add(key)
+        self._earlier.append(key)
+        self._by_ending.setdefault(key[-_ENDING_CHARS:], []).append(key)
+
+    def _is_new(self, sentence: str) -> bool:
+        """False for a repeat (≥ 5 words): seen before, inside an earlier sentence, or behind a lead-in."""
+        key = _key(sentence)
+        tokens = sentence.split()
+        if len(tokens) >= _REPEAT_MIN_WORDS and (
+            key in self._sentences
+            or any(key in earlier for earlier in self._earlier)
+            or self._repeats_after_lead_in(key, tokens)
+        ):
+            return False
+        self._remember(key)
+        return True
+
+    def _repeats_after_lead_in(self, key: str, tokens: list[str]) -> bool:
+        """An earlier sentence (≥ 5 words) with at most 8 words glued in front of it."""
+        for earlier in self._by_ending.get(key[-_ENDING_CHARS:], ()):
+            if len(earlier) < len(key) and key.endswith(earlier):
+                lead_in = _words_before(tokens, len(key) - len(earlier))
+                if lead_in is not None and _is_lead_in(lead_in, len(tokens)):
+                    return True
+        return False
+
+
+def _is_lead_in(lead_in_words: int, total_words: int) -> bool:
+    return lead_in_words <= _LEAD_IN_MAX_WORDS and total_words - lead_in_words >= _REPEAT_MIN_WORDS
+
+
+def _sentence_endings(paragraph: str) -> list[str]:
+    """The last characters (as keys) before each sentence end and at the paragraph's end."""
+    tokens = paragraph.replace("\u0964", "\u0964 ").split()
+    ends = [i for i, token in enumerate(tokens) if token.rstrip(_CLOSERS)[-1:] in _ENDERS]
+    if tokens and (not ends or ends[-1] != len(tokens) - 1):
+        ends.append(len(tokens) - 1)
+    return [_key(" ".join(tokens[max(0, i - 3) : i + 1]))[-_ENDING_CHARS:] for i in ends]
+
+
+def _words_before(tokens: list[str], key_chars: int) -> int | None:
+    """How many whole tokens make up the first key_chars of their joined key (None: mid-token)."""
+    length = 0
+    for count, token in enumerate(tokens):
+        if length == key_chars:
+            return count
+        if length > key_chars:
+            return None
+        length += len(_key(token))
+    return None
 
 
 def _sentences(paragraph: str) -> list[str]:
@@ -644,14 +753,3 @@ def _sentences(paragraph: str) -> list[str]:
         else:
             merged.append(piece)
     return merged
-
-
-def _is_repeat(sentence: str, seen: set[str], earlier: list[str]) -> bool:
-    tokens = sentence.split()
-    key = _key(sentence)
-    if len(tokens) >= _REPEAT_MIN_WORDS and key in seen:
-        return True
-    if len(tokens) >= _CONTAINED_MIN_WORDS and any(key in previous for previous in earlier):
-        return True
-    longest_lead_in = min(_LEAD_IN_MAX_WORDS, len(tokens) - _CONTAINED_MIN_WORDS)
-    return any(_key(" ".join(tokens[i:])) in seen for i in range(1, longest_lead_in + 1))

@@ -31,7 +31,8 @@ class Embedder:
         self._model = model
         if not model.prompts.get("query") and "e5" in name.lower():
             model.prompts.update(E5_PROMPTS)
-        self.dimension = int(model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dimension = int(dimension() or 0)
 
     def embed_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit-length float32 vectors for passages."""
@@ -68,9 +69,11 @@ class Embedder:
 def load_embedder(name_or_path: str, threads: int = 2) -> Embedder:
     """Load a model from a local path or the hub; fail at once (ModelUnavailable) when it can't be had."""
     import torch
+    import transformers
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(max(1, threads))
+    transformers.utils.logging.disable_progress_bar()  # no weight-loading bars in logs
     local = Path(name_or_path).expanduser()
     try:
         if local.exists():

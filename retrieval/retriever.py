@@ -80,7 +80,8 @@ class Retriever:
         if not any(rankings):
             return [], "no passage shares a word with the question"
         fused = reciprocal_rank_fusion(rankings, weights)
-        if not self._answerable(snapshot, query, fused, dense_scores):
+        leaders = [pid for pid, _ in fused[:3]] + (rankings[0][:3] if analysed.script != "english" else [])
+        if not self._answerable(snapshot, query, leaders, dense_scores):
             return [], "no passage covers enough of the question"
         hits = [
             self._hit(snapshot.passages[snapshot.position[pid]], rank, score, query)
@@ -108,13 +109,13 @@ class Retriever:
         return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]
 
     def _answerable(
-        self, snapshot: Snapshot, query: QueryTerms, fused: list[tuple[str, float]], dense_scores: dict[str, float]
+        self, snapshot: Snapshot, query: QueryTerms, leaders: list[str], dense_scores: dict[str, float]
     ) -> bool:
-        """Does any top candidate hold enough of what the question asks about?"""
+        """Does any leading candidate (fused or lexical) hold enough of what the question asks about?"""
         if query.analysed.script == "english":
             return bool(dense_scores) and max(dense_scores.values()) >= self.tuning.min_dense_similarity
         best = max(
-            (self._coverage(snapshot, query, snapshot.passages[snapshot.position[pid]]) for pid, _ in fused[:3]),
+            (self._coverage(snapshot, query, snapshot.passages[snapshot.position[pid]]) for pid in set(leaders)),
             default=0.0,
         )
         return best >= self.tuning.min_coverage
