@@ -1,0 +1,130 @@
+"""`run_bot` as `sondhani run` uses it: exit codes and one clear line for bad tokens and a taken state
+directory, a real process stopped by SIGTERM, and webhook mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, run_bot, running
+from bot.settings import Settings
+from bot.store import DB_NAME, Store
+from retrieval.engine import SearchEngine
+from tests.bot.conftest import INJURED, fast_rate_limiter, make_settings, replies_to
+from tests.fake_bot_api import FakeBotApi
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def error_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_missing_token_exits_2_with_one_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(_env_file=None, telegram_bot_token=None, state_dir=tmp_path / "state")  # type: ignore[call-arg]
+    assert run_bot(settings) == 2
+    (line,) = error_lines(caplog)
+    assert "TELEGRAM_BOT_TOKEN" in line.getMessage() and line.exc_info is None
+    assert not (tmp_path / "state").exists()  # nothing was opened
+
+
+async def test_rejected_token_exits_1_with_one_line(
+    fake: FakeBotApi, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = settings.model_copy(update={"telegram_bot_token": "999:WRONG"})
+    assert await asyncio.to_thread(run_bot, wrong) == 1
+    (line,) = error_lines(caplog)
+    assert "rejected the bot token" in line.getMessage() and line.exc_info is None
+    assert "999:WRONG" not in caplog.text  # the token is never logged
+
+
+async def test_taken_state_directory_exits_1_with_one_line(
+    fake: FakeBotApi, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
+    try:
+        assert await asyncio.to_thread(run_bot, settings) == 1
+    finally:
+        engine.close()
+    (line,) = error_lines(caplog)
+    assert "in use by another process" in line.getMessage() and line.exc_info is None
+
+
+async def test_a_real_process_answers_and_stops_cleanly_on_sigterm(fake: FakeBotApi, settings: Settings) -> None:
+    with SearchEngine.open(settings.engine_config()) as engine:
+        engine.reindex()
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "SONDHANI_TELEGRAM_API_URL": fake.root_url,
+        "SONDHANI_DATA_DIR": str(settings.data_dir),
+        "SONDHANI_STATE_DIR": str(settings.state_dir),
+        "SONDHANI_DENSE": "off",
+        "SONDHANI_WEBHOOK_URL": "",
+        "SONDHANI_CHROMA_URL": "",
+    }
+    code = (
+        "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr);"
+        "from bot.app import run_bot; from bot.settings import Settings;"
+        "sys.exit(run_bot(Settings(_env_file=None)))"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
+        user = fake.make_user(4321)
+        question = fake.send_message(fake.private_chat(user), user, INJURED)
+        (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question), timeout=30)
+        assert "১." in answer["text"]
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Search engine loaded in" in log and "Stopped cleanly" in log
+    assert "Traceback" not in log
+    with SearchEngine.open(settings.engine_config()):  # the state-directory lock was released
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode_receives_updates(fake: FakeBotApi, corpus: Path, tmp_path: Path) -> None:
+    port = free_port()
+    settings = make_settings(
+        fake, corpus, tmp_path / "state",
+        webhook_url=f"http://127.0.0.1:{port}/sondhani-hook", webhook_listen="127.0.0.1",
+        webhook_port=port, webhook_secret="s3cret-token",
+    )
+    engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
+    store = await Store.open(settings.state_dir / DB_NAME)
+    try:
+        await asyncio.to_thread(engine.reindex)
+        app = build_application(settings, engine, store, rate_limiter=fast_rate_limiter())
+        async with running(app):
+            user = fake.make_user(8080)
+            question = fake.send_message(fake.private_chat(user), user, INJURED)
+            (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question))
+            assert "১." in answer["text"]
+            set_webhook = [p for m, p in fake.calls if m == "setWebhook"]
+            assert set_webhook and set_webhook[-1]["secret_token"] == "s3cret-token"
+            assert not [m for m, _ in fake.calls if m == "getUpdates"]
+    finally:
+        await store.close()
+        engine.close()

@@ -1,0 +1,84 @@
+"""The bot's SQLite store, on real files: schema versions, WAL, questions, votes, audit, stats."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from bot.store import MIGRATIONS, QuestionRecord, Store
+from retrieval.models import Hit
+
+
+def hits(n: int) -> list[Hit]:
+    return [Hit(rank=i + 1, score=1.0 / (i + 1), passage_id=f"d#{i}", doc_id="d", text=f"অনুচ্ছেদ {i}", highlight=f"অনুচ্ছেদ {i}", title="শিরোনাম", published="2024-01-01") for i in range(n)]
+
+
+async def test_new_file_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "state" / "bot.sqlite3")
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        assert await store.journal_mode() == "wal"
+    finally:
+        await store.close()
+    with sqlite3.connect(tmp_path / "state" / "bot.sqlite3") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"questions", "result_hits", "feedback", "audit_log", "answered_messages"} <= tables
+
+
+async def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    qid = await store.save_question(QuestionRecord("প্রশ্ন", "private", 1, 1, "private"), hits(5))
+    await store.close()
+    store = await Store.open(path)
+    try:
+        stored = await store.question(qid)
+        assert stored is not None and stored.hits == hits(5)
+        assert await store.schema_version() == len(MIGRATIONS)
+    finally:
+        await store.close()
+
+
+async def test_claim_message_only_once(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        assert await store.claim_message(10, 1)
+        assert not await store.claim_message(10, 1)
+        assert await store.claim_message(11, 1)
+    finally:
+        await store.close()
+
+
+async def test_ids_are_short_and_unknown_ids_are_none(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        qid = await store.save_question(QuestionRecord("প্রশ্ন", "private"), [])
+        assert len(qid) <= 12 and qid.isalnum()
+        assert await store.question("nope") is None
+        assert not await store.record_feedback("nope", 1, 1)
+    finally:
+        await store.close()
+
+
+async def test_stats_and_audit(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        now = time.time()
+        a = await store.save_question(QuestionRecord("ক", "private", 1, 1, "private"), hits(3))
+        await store.save_question(QuestionRecord("খ", "group", 2, -5, "supergroup", "দল"), [])
+        await store.save_question(QuestionRecord("গ", "group", 3, -5, "supergroup", "দল"), hits(1))
+        await store.record_feedback(a, 1, 1)
+        await store.record_feedback(a, 2, -1)
+        await store.record_feedback(a, 2, 1)  # changed mind
+        stats = await store.stats(now + 1, day_start=now - 10)
+        assert (stats.today, stats.week, stats.week_no_answer) == (3, 3, 1)
+        assert (stats.thumbs_up, stats.thumbs_down) == (2, 0)
+        assert stats.busiest[0].chat_id == -5 and stats.busiest[0].questions == 2 and stats.busiest[0].title == "দল"
+        tomorrow = await store.stats(now + 2 * 86400, day_start=now + 86400)
+        assert tomorrow.today == 0 and tomorrow.week == 3
+        await store.audit(user_id=9, username="x", chat_id=9, action="/reindex", allowed=False)
+        (row,) = await store.audit_log()
+        assert (row.user_id, row.action, row.allowed) == (9, "/reindex", False)
+    finally:
+        await store.close()
