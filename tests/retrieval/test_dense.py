@@ -39,11 +39,13 @@ def test_forced_dense_embeds_into_chroma_and_reuses_cached_vectors(
         second = engine.reindex()
         assert second.added == 1 and second.embedded == 1  # unchanged articles are not re-embedded
         generation = second.generation
+    with SearchEngine.open(config) as engine:  # start-up keeps only the serving generation
+        assert engine.status().generation == generation and engine.status().dense_enabled
     client = chromadb.PersistentClient(  # same settings as the engine's, or Chroma refuses a second client
         path=str(config.state_dir / "chroma"), settings=chromadb.config.Settings(anonymized_telemetry=False)
     )
     names = [c.name for c in client.list_collections()]
-    assert len(names) == 1 and names[0].endswith(generation)  # the old generation's collection is gone
+    assert len(names) == 1 and names[0].endswith(generation)  # the older generation's collection is gone
     assert client.get_collection(names[0]).count() == second.passages
 
 
