@@ -187,7 +187,8 @@ def _parse_jsonl(name: str, text: str) -> tuple[list[tuple[str, Article]], list[
     records: list[tuple[str, Article]] = []
     skipped: list[Skipped] = []
     first_seen: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split("\n"), not splitlines(): JSON strings may hold a raw U+2028, which is not a record break.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         record_name = f"{name}:{number}"
@@ -239,6 +240,8 @@ def _make_article(doc_id: str, raw: str, meta: dict[str, str | None], origin: st
     """Validate metadata, clean the body, and refuse articles with nothing left to search."""
     if not doc_id:
         raise CorpusError("the doc id is empty")
+    if not raw.strip():
+        raise CorpusError("the article text is empty")
     published = _validate_date(meta.get("published"))
     title = _clean_meta(meta.get("title"))
     cleaned = _clean(raw, title)
@@ -406,9 +409,9 @@ _BYLINE_MAX_WORDS = 4
 _BREADCRUMB_MAX_EXTRA_WORDS = 4
 _REPEAT_MIN_WORDS = 5  # shorter lines/sentences ("চলবে 16 মে পর্যন্ত।") legitimately recur in listings
 _LEAD_IN_MAX_WORDS = 8  # e.g. a photo caption glued in front of a repeated sentence
-_ENDING_CHARS = 12  # sentences are compared by their last characters first, to skip most work
-_ENDERS = "।॥?!."
-_CLOSERS = "'\")]"
+_ENDING_CHARS = 20  # sentences are compared by their last characters first, to skip most work
+_LEAD_IN_INDEX_CHARS = 12  # earlier sentences are found by their last characters to spot lead-ins
+_ROUGH_SENTENCE_END = regex.compile(r"[।॥?!]+|\.(?=\s)")
 _LABEL_MAX_CHARS = 200  # longer lines are body text, never a heading, prompt or title
 
 # Words that may appear in a date/time line; a line made only of these and numbers is a dateline.
@@ -533,7 +536,7 @@ def _cut_at_copyright(lines: list[str]) -> list[str]:
 
 
 def _is_copyright(line: str) -> bool:
-    return len(line.split()) <= 15 and bool(_COPYRIGHT.search(line))
+    return len(line) <= _LABEL_MAX_CHARS and len(line.split()) <= 15 and bool(_COPYRIGHT.search(line))
 
 
 def _cut_trailer(lines: list[str]) -> list[str]:
@@ -551,6 +554,8 @@ def _is_trailer_marker(line: str) -> bool:
 
 def _is_furniture(line: str, title: str | None) -> bool:
     """Lines that are page furniture wherever they appear (see clean_text, rule 4)."""
+    if len(line) > _LABEL_MAX_CHARS:  # body text: only a "read more" link can be this long
+        return bool(_READ_MORE.match(line))
     label = _label(line)
     return (
         not _HAS_CONTENT.search(line)
@@ -653,7 +658,7 @@ class _RepeatFilter:
     """Remembers what an article has said so far, to drop what it says again.
 
     Splitting sentences is the costly part, so a paragraph is only split when one of its
-    sentence endings (the last few words before । ? ! .) was seen before: a repeated sentence
+    sentence endings (the last characters before । ? ! .) was seen before: a repeated sentence
     ends where its earlier copy ends, since a sentence holds no other final punctuation.
     Earlier paragraphs are split lazily, the first time a repeat is suspected.
     """
@@ -669,7 +674,7 @@ class _RepeatFilter:
     def filter(self, paragraph: str) -> str | None:
         """The paragraph without repeated sentences; None when nothing new is left."""
         key = _key(paragraph)
-        if len(paragraph.split()) >= _REPEAT_MIN_WORDS and key in self._paragraphs:
+        if key in self._paragraphs and len(paragraph.split()) >= _REPEAT_MIN_WORDS:
             return None
         self._paragraphs.add(key)
         endings = _sentence_endings(paragraph)
@@ -694,7 +699,7 @@ class _RepeatFilter:
     def _remember(self, key: str) -> None:
         self._sentences.add(key)
         self._earlier.append(key)
-        self._by_ending.setdefault(key[-_ENDING_CHARS:], []).append(key)
+        self._by_ending.setdefault(key[-_LEAD_IN_INDEX_CHARS:], []).append(key)
 
     def _is_new(self, sentence: str) -> bool:
         """False for a repeat (≥ 5 words): seen before, inside an earlier sentence, or behind a lead-in."""
@@ -711,7 +716,7 @@ class _RepeatFilter:
 
     def _repeats_after_lead_in(self, key: str, tokens: list[str]) -> bool:
         """An earlier sentence (≥ 5 words) with at most 8 words glued in front of it."""
-        for earlier in self._by_ending.get(key[-_ENDING_CHARS:], ()):
+        for earlier in self._by_ending.get(key[-_LEAD_IN_INDEX_CHARS:], ()):
             if len(earlier) < len(key) and key.endswith(earlier):
                 lead_in = _words_before(tokens, len(key) - len(earlier))
                 if lead_in is not None and _is_lead_in(lead_in, len(tokens)):
@@ -724,12 +729,10 @@ def _is_lead_in(lead_in_words: int, total_words: int) -> bool:
 
 
 def _sentence_endings(paragraph: str) -> list[str]:
-    """The last characters (as keys) before each sentence end and at the paragraph's end."""
-    tokens = paragraph.replace("\u0964", "\u0964 ").split()
-    ends = [i for i, token in enumerate(tokens) if token.rstrip(_CLOSERS)[-1:] in _ENDERS]
-    if tokens and (not ends or ends[-1] != len(tokens) - 1):
-        ends.append(len(tokens) - 1)
-    return [_key(" ".join(tokens[max(0, i - 3) : i + 1]))[-_ENDING_CHARS:] for i in ends]
+    """The last characters (as keys) of each rough sentence: cheap, and equal for repeats."""
+    pieces = _ROUGH_SENTENCE_END.split(paragraph)
+    keys = (_key(piece[-2 * _ENDING_CHARS :])[-_ENDING_CHARS:] for piece in pieces)
+    return [key for key in keys if key]
 
 
 def _words_before(tokens: list[str], key_chars: int) -> int | None:
