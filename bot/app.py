@@ -173,18 +173,18 @@ async def running(app: BotApplication, *, poll_timeout: float = 10.0) -> AsyncIt
                 await app.stop()
 
 
-def run_bot(settings: Settings) -> int:
+def run_bot(settings: Settings, *, rate_limiter: BaseRateLimiter[Any] | None = None) -> int:
     """`sondhani run`: serve until SIGTERM/SIGINT. Returns the process exit code:
     0 after a clean stop, 1 when Telegram rejects the token or the state directory is taken,
-    2 when no token is configured."""
+    2 when no token is configured. rate_limiter: see `build_application` (benchmarks lift it)."""
     if not settings.telegram_bot_token:
         log.error("No bot token: set TELEGRAM_BOT_TOKEN (create a bot with @BotFather to get one)")
         return 2
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
-    return asyncio.run(_serve(settings))
+    return asyncio.run(_serve(settings, rate_limiter))
 
 
-async def _serve(settings: Settings) -> int:
+async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) -> int:
     started = time.perf_counter()
     try:
         await _check_token(settings)
@@ -204,7 +204,7 @@ async def _serve(settings: Settings) -> int:
         await _log_engine(engine, time.perf_counter() - started)
         store = await Store.open(settings.state_dir / DB_NAME)
         stack.push_async_callback(store.close)
-        app = build_application(settings, engine, store)
+        app = build_application(settings, engine, store, rate_limiter=rate_limiter)
         async with running(app):
             mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
             log.info("Bot @%s is up (%s) %.1f s after start", app.bot.username, mode, time.perf_counter() - started)

@@ -7,10 +7,13 @@ buttons of an answer keep working after a restart.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import json
 import secrets
 import time
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,10 +133,16 @@ class QuestionRecord:
 
 
 class Store:
-    """Async access to the bot's SQLite file; one connection, writes committed at once."""
+    """Async access to the bot's SQLite file: one connection, each write its own transaction.
+
+    Every cursor is closed through aiosqlite (in its worker thread): a cursor left to the garbage
+    collector is finalised in the event-loop thread, which under load broke a concurrent statement
+    with "bad parameter or other API misuse".
+    """
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> "Store":
@@ -142,9 +151,8 @@ class Store:
         db = await aiosqlite.connect(path)
         store = cls(db)
         try:
-            await db.execute("PRAGMA journal_mode=WAL")
-            await db.execute("PRAGMA foreign_keys=ON")
-            await db.execute("PRAGMA busy_timeout=5000")
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000"):
+                await store._execute(f"PRAGMA {pragma}")
             await store._migrate()
             await store._prune_answered()
         except BaseException:
@@ -171,38 +179,57 @@ class Store:
     async def _migrate(self) -> None:
         current = await self.schema_version()
         for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            await self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+            async with self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"):
+                pass
+
+    async def _execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one statement, closing its cursor; returns the row count."""
+        async with self._db.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def _execute_many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        async with self._db.executemany(sql, rows):
+            pass
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        """One write at a time, committed as a whole or rolled back."""
+        async with self._write_lock:
+            try:
+                yield
+            except BaseException:
+                await self._db.rollback()
+                raise
+            await self._db.commit()
 
     async def _prune_answered(self) -> None:
-        await self._db.execute(
-            "DELETE FROM answered_messages WHERE at < ?", (time.time() - ANSWERED_KEEP_SECONDS,)
-        )
-        await self._db.commit()
+        async with self._transaction():
+            await self._execute("DELETE FROM answered_messages WHERE at < ?", (time.time() - ANSWERED_KEEP_SECONDS,))
 
     async def claim_message(self, chat_id: int, message_id: int) -> bool:
         """True the first time a message (or any edit of it) is seen; False afterwards."""
-        cur = await self._db.execute(
-            "INSERT OR IGNORE INTO answered_messages (chat_id, message_id, at) VALUES (?, ?, ?)",
-            (chat_id, message_id, time.time()),
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self._transaction():
+            inserted = await self._execute(
+                "INSERT OR IGNORE INTO answered_messages (chat_id, message_id, at) VALUES (?, ?, ?)",
+                (chat_id, message_id, time.time()),
+            )
+        return inserted == 1
 
     async def save_question(self, record: QuestionRecord, hits: list[Hit], hit_count: int | None = None) -> str:
         """Log a question with its hits (hit_count: when hits were shown but are not kept); returns its id."""
         qid = secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
-        await self._db.execute(
-            "INSERT INTO questions (qid, asked_at, user_id, chat_id, chat_type, chat_title, message_id,"
-            " source, question, hit_count, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (qid, time.time(), record.user_id, record.chat_id, record.chat_type, record.chat_title,
-             record.message_id, record.source, record.question,
-             len(hits) if hit_count is None else hit_count, record.elapsed_ms),
-        )
-        await self._db.executemany(
-            "INSERT INTO result_hits (qid, position, hit) VALUES (?, ?, ?)",
-            [(qid, i, json.dumps(dataclasses.asdict(h), ensure_ascii=False)) for i, h in enumerate(hits)],
-        )
-        await self._db.commit()
+        async with self._transaction():
+            await self._execute(
+                "INSERT INTO questions (qid, asked_at, user_id, chat_id, chat_type, chat_title, message_id,"
+                " source, question, hit_count, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (qid, time.time(), record.user_id, record.chat_id, record.chat_type, record.chat_title,
+                 record.message_id, record.source, record.question,
+                 len(hits) if hit_count is None else hit_count, record.elapsed_ms),
+            )
+            await self._execute_many(
+                "INSERT INTO result_hits (qid, position, hit) VALUES (?, ?, ?)",
+                [(qid, i, json.dumps(dataclasses.asdict(h), ensure_ascii=False)) for i, h in enumerate(hits)],
+            )
         return qid
 
     async def question(self, qid: str) -> StoredQuestion | None:
@@ -222,12 +249,12 @@ class Store:
         async with self._db.execute("SELECT 1 FROM questions WHERE qid = ?", (qid,)) as cur:
             if await cur.fetchone() is None:
                 return False
-        await self._db.execute(
-            "INSERT INTO feedback (qid, user_id, value, voted_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (qid, user_id) DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at",
-            (qid, user_id, value, time.time()),
-        )
-        await self._db.commit()
+        async with self._transaction():
+            await self._execute(
+                "INSERT INTO feedback (qid, user_id, value, voted_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (qid, user_id) DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at",
+                (qid, user_id, value, time.time()),
+            )
         return True
 
     async def audit(
@@ -235,12 +262,12 @@ class Store:
         allowed: bool, detail: str = "",
     ) -> None:
         """Append one row to the audit log."""
-        await self._db.execute(
-            "INSERT INTO audit_log (at, user_id, username, chat_id, action, allowed, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (time.time(), user_id, username, chat_id, action, int(allowed), detail),
-        )
-        await self._db.commit()
+        async with self._transaction():
+            await self._execute(
+                "INSERT INTO audit_log (at, user_id, username, chat_id, action, allowed, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), user_id, username, chat_id, action, int(allowed), detail),
+            )
 
     async def audit_log(self, limit: int = 100) -> list[AuditRow]:
         """The latest audit rows, newest first."""

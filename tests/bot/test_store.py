@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from pathlib import Path
@@ -80,5 +81,24 @@ async def test_stats_and_audit(tmp_path: Path) -> None:
         await store.audit(user_id=9, username="x", chat_id=9, action="/reindex", allowed=False)
         (row,) = await store.audit_log()
         assert (row.user_id, row.action, row.allowed) == (9, "/reindex", False)
+    finally:
+        await store.close()
+
+
+async def test_many_concurrent_writes_and_reads(tmp_path: Path) -> None:
+    """Under load (concurrent updates) every write lands and no statement is misused."""
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+
+        async def one(i: int) -> None:
+            assert await store.claim_message(1, i)
+            qid = await store.save_question(QuestionRecord(f"প্রশ্ন {i}", "private", i, i, "private"), hits(10))
+            assert await store.record_feedback(qid, i, 1)
+            stored = await store.question(qid)
+            assert stored is not None and len(stored.hits) == 10
+
+        await asyncio.gather(*(one(i) for i in range(300)))
+        stats = await store.stats(time.time() + 1, day_start=0)
+        assert (stats.week, stats.thumbs_up) == (300, 300)
     finally:
         await store.close()
