@@ -179,6 +179,16 @@ def single_hit(question: str, hit: Hit, number: int = 1) -> str:
     return _fit(head, [hit], number)
 
 
+def question_shown(text: str) -> str | None:
+    """The question an answer message shows in its first line (visible text), or None."""
+    first = text.split("\n", 1)[0]
+    prefix = html.unescape(regex.sub("<[^>]+>", "", messages.ANSWER_QUESTION.format(question="")))
+    if not first.startswith(prefix):
+        return None
+    question = first[len(prefix) :].removesuffix(" " + ELLIPSIS).strip()
+    return question or None
+
+
 def first_line(hit: Hit, limit: int = 120) -> str:
     """The passage's first line, plain text, for an inline result's description."""
     line = hit.text.strip().split("\n", 1)[0]

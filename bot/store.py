@@ -35,7 +35,7 @@ MIGRATIONS: tuple[str, ...] = (
         chat_type   TEXT,
         chat_title  TEXT,
         message_id  INTEGER,
-        source      TEXT NOT NULL,          -- private | group | inline
+        source      TEXT NOT NULL,          -- private | group | inline | recovered
         question    TEXT NOT NULL,
         hit_count   INTEGER NOT NULL,
         elapsed_ms  REAL
@@ -151,7 +151,7 @@ class Store:
         db = await aiosqlite.connect(path)
         store = cls(db)
         try:
-            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000"):
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
                 await store._execute(f"PRAGMA {pragma}")
             await store._migrate()
             await store._prune_answered()
@@ -215,19 +215,25 @@ class Store:
             )
         return inserted == 1
 
-    async def save_question(self, record: QuestionRecord, hits: list[Hit], hit_count: int | None = None) -> str:
-        """Log a question with its hits (hit_count: when hits were shown but are not kept); returns its id."""
-        qid = secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
+    async def save_question(
+        self, record: QuestionRecord, hits: list[Hit], hit_count: int | None = None, qid: str | None = None
+    ) -> str:
+        """Log a question with its hits; returns its id.
+
+        hit_count: when hits were shown but are not kept (inline). qid: keep a known id (an answer
+        recovered by another replica); an id already stored is left as it is.
+        """
+        qid = qid or secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
         async with self._transaction():
             await self._execute(
-                "INSERT INTO questions (qid, asked_at, user_id, chat_id, chat_type, chat_title, message_id,"
+                "INSERT OR IGNORE INTO questions (qid, asked_at, user_id, chat_id, chat_type, chat_title, message_id,"
                 " source, question, hit_count, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (qid, time.time(), record.user_id, record.chat_id, record.chat_type, record.chat_title,
                  record.message_id, record.source, record.question,
                  len(hits) if hit_count is None else hit_count, record.elapsed_ms),
             )
             await self._execute_many(
-                "INSERT INTO result_hits (qid, position, hit) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO result_hits (qid, position, hit) VALUES (?, ?, ?)",
                 [(qid, i, json.dumps(dataclasses.asdict(h), ensure_ascii=False)) for i, h in enumerate(hits)],
             )
         return qid
@@ -281,10 +287,11 @@ class Store:
     async def stats(self, now: float, day_start: float, busiest: int = 5) -> Stats:
         """Question counts since day_start and over the 7 days before now, votes, busiest chats."""
         week_start = now - 7 * 24 * 3600
-        async with self._db.execute("SELECT COUNT(*) FROM questions WHERE asked_at >= ?", (day_start,)) as cur:
+        asked = "source != 'recovered'"  # re-created for a button press, not asked again
+        async with self._db.execute(f"SELECT COUNT(*) FROM questions WHERE asked_at >= ? AND {asked}", (day_start,)) as cur:
             (today,) = await cur.fetchone() or (0,)
         async with self._db.execute(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE hit_count = 0) FROM questions WHERE asked_at >= ?",
+            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE hit_count = 0) FROM questions WHERE asked_at >= ? AND {asked}",
             (week_start,),
         ) as cur:
             week, no_answer = await cur.fetchone() or (0, 0)
@@ -294,7 +301,7 @@ class Store:
             up, down = await cur.fetchone() or (0, 0)
         async with self._db.execute(
             "SELECT chat_id, MAX(chat_type), MAX(chat_title), COUNT(*) AS n FROM questions"
-            " WHERE asked_at >= ? AND chat_id IS NOT NULL GROUP BY chat_id ORDER BY n DESC, chat_id LIMIT ?",
+            f" WHERE asked_at >= ? AND chat_id IS NOT NULL AND {asked} GROUP BY chat_id ORDER BY n DESC, chat_id LIMIT ?",
             (week_start, busiest),
         ) as cur:
             chats = [ChatCount(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]

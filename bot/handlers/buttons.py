@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext, query_of, texts
 from bot.handlers.general import SOURCES_PER_PAGE
-from bot.render import answer_keyboard, answer_page, page_count, sources_keyboard, sources_page
+from bot.render import answer_keyboard, answer_page, page_count, question_shown, sources_keyboard, sources_page
+from bot.store import QuestionRecord, StoredQuestion
+from retrieval.errors import IndexMissing
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +28,32 @@ async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None) 
         log.debug("Page already shown: %s", exc.message)
 
 
+async def _stored_answer(update: Update, context: BotContext, qid: str) -> StoredQuestion | None:
+    """The stored answer behind a button. One this process never stored (answered by another
+    replica, or its state was lost) is searched again from the question the message shows."""
+    svc = context.services
+    stored = await svc.store.question(qid)
+    message = query_of(update).message
+    if stored is not None or not isinstance(message, Message):
+        return stored
+    question = question_shown(message.text or "")
+    if question is None:
+        return None
+    try:
+        result = await asyncio.to_thread(svc.engine.search, question, svc.search_k)
+    except IndexMissing:
+        return None
+    log.info("Recovered answer %s by searching again", qid)
+    await svc.store.save_question(QuestionRecord(question, "recovered"), result.hits, qid=qid)
+    return await svc.store.question(qid)
+
+
 async def result_page(update: Update, context: BotContext) -> None:
     """Show another page of a stored answer."""
     query, svc = query_of(update), context.services
     qid, page_text = context.matched()
     page, per_page = int(page_text), svc.settings.results_per_page
-    stored = await svc.store.question(qid)
+    stored = await _stored_answer(update, context, qid)
     pages = page_count(len(stored.hits), per_page) if stored else 0
     if stored is None or not stored.hits or page >= pages:
         await query.answer(texts(update).result_gone, show_alert=True)
@@ -44,7 +66,8 @@ async def feedback(update: Update, context: BotContext) -> None:
     """Record a 👍 or 👎 on a stored answer (one vote per user; the latest counts)."""
     query, t = query_of(update), texts(update)
     qid, vote = context.matched()
-    known = await context.services.store.record_feedback(qid, query.from_user.id, 1 if vote == "u" else -1)
+    known = await _stored_answer(update, context, qid) is not None
+    known = known and await context.services.store.record_feedback(qid, query.from_user.id, 1 if vote == "u" else -1)
     await query.answer(t.feedback_thanks if known else t.result_gone)
 
 

@@ -50,6 +50,10 @@ class RunningBot:
             self.users[user_id] = self.fake.make_user(user_id, language_code=language_code, **kw)
         return self.users[user_id]
 
+    def top_highlight(self, question: str) -> str:
+        """The best sentence the engine finds for a question now (what an answer must show in bold)."""
+        return self.engine.search(question, 10).hits[0].highlight
+
     def sent_to(self, chat_id: int) -> list[Json]:
         """Messages the bot sent to a chat, oldest first."""
         return self.fake.messages_to(chat_id)

@@ -26,7 +26,7 @@ async def test_ask_answers_replying_to_the_asker(bot: RunningBot) -> None:
 async def test_ask_with_the_bots_username(bot: RunningBot) -> None:
     chat, asker = group(bot), bot.user(2002)
     answer = await bot.say(f"/ask@sondhani_test_bot {WONSAN}", user=asker, chat=chat)
-    assert "কৌশলগত সংলাপ" in answer["text"]
+    assert bot.top_highlight(WONSAN) in answer["text"]
 
 
 async def test_ask_for_another_bot_is_ignored(bot: RunningBot) -> None:
@@ -48,7 +48,7 @@ async def test_a_reply_to_the_bot_is_a_follow_up_question(bot: RunningBot) -> No
     first = await bot.say(f"/ask {INJURED}", user=asker, chat=chat)
     follow_up = bot.fake.send_message(chat, asker, WONSAN, reply_to=first)
     answer = await bot.reply_to(follow_up)
-    assert "কৌশলগত সংলাপ" in answer["text"]
+    assert bot.top_highlight(WONSAN) in answer["text"]
 
 
 async def test_chatter_is_never_answered(bot: RunningBot) -> None:
@@ -67,7 +67,7 @@ async def test_a_mention_is_answered_when_it_arrives(bot: RunningBot) -> None:
     bot.fake.privacy_mode = False  # privacy mode on: plain mentions never reach the bot
     chat, asker = group(bot), bot.user(2008)
     answer = await bot.say(f"@sondhani_test_bot {WONSAN}", user=asker, chat=chat)
-    assert "কৌশলগত সংলাপ" in answer["text"]
+    assert bot.top_highlight(WONSAN) in answer["text"]
     assert answer["reply_to_message"]["from"]["id"] == asker["id"]
 
 

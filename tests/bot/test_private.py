@@ -50,8 +50,9 @@ async def test_answer_is_logged_with_its_hits(bot: RunningBot) -> None:
     qid = data_starting(answer, "p:").split(":")[1]
     stored = await bot.store.question(qid)
     assert stored is not None and stored.question == WONSAN
-    assert "কৌশলগত সংলাপ" in stored.hits[0].highlight
-    assert "কৌশলগত সংলাপ" in answer["text"]
+    assert stored.hits == bot.engine.search(WONSAN, 10).hits
+    assert any("কৌশলগত সংলাপ" in h.text for h in stored.hits)
+    assert stored.hits[0].highlight in answer["text"]
 
 
 async def test_next_page_button_shows_the_next_passages(bot: RunningBot) -> None:
@@ -78,6 +79,25 @@ async def test_next_page_works_after_a_restart(fake: FakeBotApi, settings: Any) 
         assert "৪." in edited["text"]
         assert not [e for e in fake.errors if e[0] != "getUpdates"]
         assert second.store is not first.store
+
+
+async def test_buttons_work_on_a_replica_that_never_saw_the_question(
+    fake: FakeBotApi, settings: Any, tmp_path: Any
+) -> None:
+    async with start_bot(fake, settings) as first:
+        user = first.user()
+        answer = await first.say(INJURED, user=user)
+    other = settings.model_copy(update={"state_dir": tmp_path / "other-replica"})
+    async with start_bot(fake, other) as replica:
+        fake.press_button(answer, data_starting(answer, "p:"), user)
+        await fake.wait_for(lambda: any(e["message_id"] == answer["message_id"] for e in fake.edits))
+        edited = [e for e in fake.edits if e["message_id"] == answer["message_id"]][-1]
+        assert re.search(r"^৪\. ", edited["text"], re.M)
+        vote = fake.press_button(edited, next(d for d in buttons(edited) if d.startswith("f:") and d.endswith(":u")), user)
+        await fake.wait_for(lambda: vote in fake.callback_answers)
+        assert "ধন্যবাদ" in fake.callback_answers[vote]["text"]
+        stats = await replica.store.stats(now=time.time() + 1, day_start=0)
+        assert (stats.week, stats.thumbs_up) == (0, 1)  # re-created, not counted as a new question
 
 
 async def test_feedback_buttons_are_recorded(bot: RunningBot) -> None:

@@ -66,7 +66,7 @@ async def test_an_edit_that_makes_a_question_usable_is_answered_once(bot: Runnin
     message = bot.fake.send_message(chat, user, "😀")
     await bot.reply_to(message)  # "no words"
     bot.fake.edit_message(message, WONSAN)
-    await bot.fake.wait_for_sent(lambda m: replies_to(m, message) and "কৌশলগত" in m["text"])
+    await bot.fake.wait_for_sent(lambda m: replies_to(m, message) and "১." in m["text"])
     bot.fake.edit_message(message, INJURED)
     await settle(bot)
     assert len([m for m in bot.sent_to(chat["id"]) if replies_to(m, message)]) == 2
