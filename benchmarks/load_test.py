@@ -108,7 +108,8 @@ async def main(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         with SearchEngine.open(config) as engine:
             report = engine.reindex()
-        print(f"indexed {report.articles} articles, {report.passages} passages in {time.perf_counter() - started:.1f} s")
+        seconds = time.perf_counter() - started
+        print(f"indexed {report.articles} articles, {report.passages} passages in {seconds:.1f} s")
         async with FakeBotApi() as fake:
             log_path = Path(tmp) / "bot.log"
             with log_path.open("wb") as log:

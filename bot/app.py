@@ -10,6 +10,7 @@ import signal
 import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,6 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeDefault,
     LinkPreviewOptions,
-    Update,
 )
 from telegram.constants import ParseMode, UpdateType
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
@@ -161,7 +161,9 @@ async def running(app: BotApplication, *, poll_timeout: float = 10.0) -> AsyncIt
                 app.create_task(app.process_error(update=None, error=exc))
 
             await updater.start_polling(
-                timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, error_callback=report_polling_error
+                timeout=timedelta(seconds=poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=report_polling_error,
             )
         await app.start()
         try:

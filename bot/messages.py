@@ -108,7 +108,7 @@ class Texts:
         """A duration as "2 d 3 h 4 min" in this language."""
         minutes = int(seconds // 60)
         days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
-        parts = [f"{self.num(n)} {unit}" for n, unit in zip((days, hours), self.units[:2]) if n]
+        parts = [f"{self.num(n)} {unit}" for n, unit in zip((days, hours), self.units[:2], strict=True) if n]
         return " ".join([*parts, f"{self.num(mins)} {self.units[2]}"])
 
     def stage(self, stage: str) -> str:
@@ -216,7 +216,10 @@ EN = Texts(
         "• In any chat: type <code>@{bot} your question</code> and pick a result.\n"
         "• /sources lists the articles I answer from."
     ),
-    ask_usage="Put the question right after the command, e.g.\n<code>/ask ওনসানের বৈঠককে উত্তর কোরিয়া কী হিসেবে বর্ণনা করেছে?</code>",
+    ask_usage=(
+        "Put the question right after the command, e.g.\n"
+        "<code>/ask ওনসানের বৈঠককে উত্তর কোরিয়া কী হিসেবে বর্ণনা করেছে?</code>"
+    ),
     empty="The question is empty. Please send a question in Bengali.",
     too_long="That question is too long ({length} characters). Please keep it under {limit}.",
     no_words="I found no words in that. Please type your question.",

@@ -145,7 +145,7 @@ def _fit(head: str, hits: Sequence[Hit], first_number: int, limit: int = MESSAGE
     """head + passages, the passages shortened evenly until the whole message fits."""
 
     def assemble(budgets: Sequence[int]) -> str:
-        blocks = [_hit_block(h, first_number + i, b) for i, (h, b) in enumerate(zip(hits, budgets))]
+        blocks = [_hit_block(h, first_number + i, b) for i, (h, b) in enumerate(zip(hits, budgets, strict=True))]
         return "\n\n".join([head, *blocks])
 
     hits = list(hits)

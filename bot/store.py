@@ -145,7 +145,7 @@ class Store:
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path) -> "Store":
+    async def open(cls, path: Path) -> Store:
         """Open (creating if needed) the database at path, in WAL mode, migrated to the latest schema."""
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
@@ -288,10 +288,13 @@ class Store:
         """Question counts since day_start and over the 7 days before now, votes, busiest chats."""
         week_start = now - 7 * 24 * 3600
         asked = "source != 'recovered'"  # re-created for a button press, not asked again
-        async with self._db.execute(f"SELECT COUNT(*) FROM questions WHERE asked_at >= ? AND {asked}", (day_start,)) as cur:
+        async with self._db.execute(
+            f"SELECT COUNT(*) FROM questions WHERE asked_at >= ? AND {asked}", (day_start,)
+        ) as cur:
             (today,) = await cur.fetchone() or (0,)
         async with self._db.execute(
-            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE hit_count = 0) FROM questions WHERE asked_at >= ? AND {asked}",
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE hit_count = 0) FROM questions"
+            f" WHERE asked_at >= ? AND {asked}",
             (week_start,),
         ) as cur:
             week, no_answer = await cur.fetchone() or (0, 0)
@@ -301,7 +304,8 @@ class Store:
             up, down = await cur.fetchone() or (0, 0)
         async with self._db.execute(
             "SELECT chat_id, MAX(chat_type), MAX(chat_title), COUNT(*) AS n FROM questions"
-            f" WHERE asked_at >= ? AND chat_id IS NOT NULL AND {asked} GROUP BY chat_id ORDER BY n DESC, chat_id LIMIT ?",
+            f" WHERE asked_at >= ? AND chat_id IS NOT NULL AND {asked}"
+            " GROUP BY chat_id ORDER BY n DESC, chat_id LIMIT ?",
             (week_start, busiest),
         ) as cur:
             chats = [ChatCount(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram import Update
@@ -64,7 +64,8 @@ async def upload(update: Update, context: BotContext) -> None:
         await message.reply_text(t.upload_bad_type, do_quote=True)
         return
     if (document.file_size or 0) > limit:
-        await message.reply_text(t.upload_too_big.format(size=t.num(document.file_size), limit=t.num(limit)), do_quote=True)
+        too_big = t.upload_too_big.format(size=t.num(document.file_size), limit=t.num(limit))
+        await message.reply_text(too_big, do_quote=True)
         return
     if svc.reindexer.running:
         await message.reply_text(t.upload_busy, do_quote=True)
@@ -110,7 +111,7 @@ async def stats(update: Update, context: BotContext) -> None:
     if not await allowed(update, context, "/stats"):
         return
     t, now = texts(update), time.time()
-    midnight = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
     s = await context.services.store.stats(now, midnight)
     rate = f"{100 * s.week_no_answer / s.week:.0f}%" if s.week else "—"
     chats = "\n".join(t.stats_chat_line.format(title=_chat_name(c, t), count=t.num(c.questions)) for c in s.busiest)
@@ -130,7 +131,7 @@ def _when(moment: datetime | None, t: Texts) -> str:
     if moment is None:
         return t.never
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.tzinfo is not None else "")
 
 

@@ -13,6 +13,7 @@ from bot.messages import Texts
 from bot.render import answer_keyboard, answer_page, page_count
 from bot.store import QuestionRecord
 from retrieval.errors import IndexMissing
+from retrieval.models import Hit
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,9 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
     await reply_with_answer(message, qid, question, result.hits, svc.settings.results_per_page, t)
 
 
-async def reply_with_answer(message: Message, qid: str, question: str, hits: list, per_page: int, t: Texts) -> None:
+async def reply_with_answer(
+    message: Message, qid: str, question: str, hits: list[Hit], per_page: int, t: Texts
+) -> None:
     """Reply with the first page of hits and its buttons, or with the no-answer hint."""
     if not hits:
         await message.reply_text(t.no_answer, do_quote=True)

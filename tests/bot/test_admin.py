@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import itertools
 import json
 import time
 from pathlib import Path
@@ -16,7 +16,6 @@ from tests.bot.conftest import (
     WONSAN,
     RunningBot,
     make_settings,
-    replies_to,
     start_bot,
 )
 from tests.fake_bot_api import FakeBotApi
@@ -58,7 +57,6 @@ async def test_reindex_runs_in_background_with_progress_and_summary(
 ) -> None:
     async with start_bot(fake, settings) as bot:
         add_articles(corpus, 250)
-        chat = fake.private_chat(admin(bot))
         started = time.monotonic()
         progress = await bot.command("/reindex", user=admin(bot))
         assert "শুরু" in progress["text"]
@@ -67,7 +65,9 @@ async def test_reindex_runs_in_background_with_progress_and_summary(
         busy = await bot.command("/reindex", user=admin(bot))
         assert "চলছে" in busy["text"]
         askers = [bot.user(3000 + i) for i in range(8)]
-        asked = [fake.send_message(fake.private_chat(u), u, INJURED if i % 2 else WONSAN) for i, u in enumerate(askers)]
+        asked = [
+            fake.send_message(fake.private_chat(u), u, INJURED if i % 2 else WONSAN) for i, u in enumerate(askers)
+        ]
         answers = [await bot.reply_to(q) for q in asked]
         assert all("১." in a["text"] for a in answers)
         summary = (await fake.wait_for_sent(lambda m: "শেষ (" in m.get("text", ""), timeout=60))[0]
@@ -75,13 +75,14 @@ async def test_reindex_runs_in_background_with_progress_and_summary(
         assert "নতুন: ২৫০" in summary["text"] and "অপরিবর্তিত: ৫" in summary["text"]
         assert "মোট খবর: ২৫৫" in summary["text"]
         order = [id(m) for m in fake.sent]
-        assert max(order.index(id(a)) for a in answers) < order.index(id(summary)), "questions should overlap the re-index"
+        last_answer = max(order.index(id(a)) for a in answers)
+        assert last_answer < order.index(id(summary)), "the questions should have overlapped the re-index"
         edits = [e for e in fake.edits if e["message_id"] == progress["message_id"]]
         assert any("/" in e["text"] for e in edits), "no progress was shown"
         assert edits[-1]["text"].startswith("✅")
         assert len(edits) <= elapsed / PROGRESS_INTERVAL + 2
         texts = [e["text"] for e in edits]
-        assert all(a != b for a, b in zip(texts, texts[1:])), "an identical edit was sent"
+        assert all(a != b for a, b in itertools.pairwise(texts)), "an identical edit was sent"
         assert not [e for e in fake.errors if e[0] != "getUpdates"]
         assert len(bot.engine.articles()) == 255
 
@@ -133,7 +134,7 @@ async def test_non_admins_are_refused_and_audited(bot: RunningBot) -> None:
     for command in ("/reindex", "/status", "/stats"):
         refusal = await bot.command(command, user=stranger)
         assert "শুধু এই বটের পরিচালকদের" in refusal["text"]
-    upload = bot.fake.send_document(chat, stranger, "x.md", GOOD_UPLOAD.encode())
+    bot.fake.send_document(chat, stranger, "x.md", GOOD_UPLOAD.encode())
     await bot.fake.wait_for(lambda: len(bot.sent_to(chat["id"])) == 4)
     assert "পরিচালকদের" in bot.sent_to(chat["id"])[-1]["text"]
     assert not (bot.settings.data_dir / "x.md").exists()
@@ -160,7 +161,8 @@ async def test_stats_counts_questions_feedback_and_chats(bot: RunningBot) -> Non
     await bot.say(f"/ask {WONSAN}", user=bot.user(2222), chat=group)
     await bot.say(f"/ask {INJURED}", user=bot.user(2223), chat=group)
     await bot.say(f"/ask {INJURED}", user=bot.user(2224), chat=group)
-    vote = next(b["callback_data"] for row in answer["reply_markup"]["inline_keyboard"] for b in row if b["callback_data"].endswith(":u"))
+    keyboard = answer["reply_markup"]["inline_keyboard"]
+    vote = next(b["callback_data"] for row in keyboard for b in row if b["callback_data"].endswith(":u"))
     query = bot.fake.press_button(answer, vote, bot.user())
     await bot.fake.wait_for(lambda: query in bot.fake.callback_answers)
     text = (await bot.command("/stats", user=admin(bot)))["text"]
@@ -168,5 +170,5 @@ async def test_stats_counts_questions_feedback_and_chats(bot: RunningBot) -> Non
     assert "উত্তর মেলেনি (৭ দিন): ২০%" in text
     assert "👍 ১" in text and "👎 ০" in text
     lines = text.splitlines()
-    busiest = lines[lines.index(next(l for l in lines if "সক্রিয়" in l)) + 1]
+    busiest = lines[next(i for i, line in enumerate(lines) if "সক্রিয়" in line) + 1]
     assert "আলোচনা" in busiest and "৩" in busiest

@@ -93,7 +93,8 @@ async def test_buttons_work_on_a_replica_that_never_saw_the_question(
         await fake.wait_for(lambda: any(e["message_id"] == answer["message_id"] for e in fake.edits))
         edited = [e for e in fake.edits if e["message_id"] == answer["message_id"]][-1]
         assert re.search(r"^৪\. ", edited["text"], re.M)
-        vote = fake.press_button(edited, next(d for d in buttons(edited) if d.startswith("f:") and d.endswith(":u")), user)
+        up = next(d for d in buttons(edited) if d.startswith("f:") and d.endswith(":u"))
+        vote = fake.press_button(edited, up, user)
         await fake.wait_for(lambda: vote in fake.callback_answers)
         assert "ধন্যবাদ" in fake.callback_answers[vote]["text"]
         stats = await replica.store.stats(now=time.time() + 1, day_start=0)
@@ -144,7 +145,8 @@ async def test_sources_lists_the_articles_with_paging(fake: FakeBotApi, settings
     seed = sorted(corpus.glob("*.md"))
     for i in range(8):  # 13 articles: two pages of ten
         text = seed[i % len(seed)].read_text(encoding="utf-8")
-        (corpus / f"extra_{i:02d}.md").write_text(text.replace('title: "', f'title: "অতিরিক্ত {i} ', 1) + f"\n\nনতুন বাক্য {i}।\n", encoding="utf-8")
+        text = text.replace('title: "', f'title: "অতিরিক্ত {i} ', 1) + f"\n\nনতুন বাক্য {i}।\n"
+        (corpus / f"extra_{i:02d}.md").write_text(text, encoding="utf-8")
     async with start_bot(fake, settings) as bot:
         user = bot.user()
         listing = await bot.command("/sources", user=user)

@@ -13,15 +13,21 @@ SENTENCE = "এটি একটি দীর্ঘ বাক্য, যেখা
 
 
 def hit(text: str, highlight: str, rank: int = 1, **kw: object) -> Hit:
-    defaults: dict[str, object] = dict(title="শিরোনাম <i>", source="সংবাদ & কোং", url="https://example.com/a?b=1&c=2", published="2024-03-12")
-    defaults.update(kw)
-    return Hit(rank=rank, score=1.0, passage_id=f"d#{rank}", doc_id="d", text=text, highlight=highlight, **defaults)  # type: ignore[arg-type]
+    fields: dict[str, object] = {
+        "title": "শিরোনাম <i>", "source": "সংবাদ & কোং", "url": "https://example.com/a?b=1&c=2",
+        "published": "2024-03-12", **kw,
+    }
+    return Hit(rank, 1.0, f"d#{rank}", "d", text, highlight, **fields)  # type: ignore[arg-type]
 
 
 def bold_runs(html: str) -> list[str]:
     text, entities = parse_html(html)
     data = text.encode("utf-16-le")
-    return [data[e["offset"] * 2 : (e["offset"] + e["length"]) * 2].decode("utf-16-le") for e in entities if e["type"] == "bold"]
+    return [
+        data[e["offset"] * 2 : (e["offset"] + e["length"]) * 2].decode("utf-16-le")
+        for e in entities
+        if e["type"] == "bold"
+    ]
 
 
 def test_passage_with_bold_highlight_and_escaped_text() -> None:
@@ -37,7 +43,8 @@ def test_passage_with_bold_highlight_and_escaped_text() -> None:
 
 
 def test_title_falls_back_to_the_label_and_missing_fields_are_left_out() -> None:
-    h = hit("কোনো শিরোনাম ছাড়া একটি অনুচ্ছেদ যার প্রথম আটটি শব্দ শিরোনাম হবে এখানে।", "", title=None, source=None, url=None, published=None)
+    text = "কোনো শিরোনাম ছাড়া একটি অনুচ্ছেদ যার প্রথম আটটি শব্দ শিরোনাম হবে এখানে।"
+    h = hit(text, "", title=None, source=None, url=None, published=None)
     text, entities = parse_html(render.answer_page("q", [h], 0, 3))
     assert h.label in text
     assert not [e for e in entities if e["type"] == "text_link"]
@@ -52,7 +59,8 @@ def test_non_web_links_are_not_rendered() -> None:
 @pytest.mark.parametrize("count", [1, 3, 10])
 def test_long_passages_are_trimmed_to_fit_4096(count: int) -> None:
     long_text = SENTENCE * 300
-    hits = [hit(long_text, SENTENCE.strip(), rank=i + 1, title="শ" * 500, url="https://e.com/" + "x" * 900) for i in range(count)]
+    long_url = "https://e.com/" + "x" * 900
+    hits = [hit(long_text, SENTENCE.strip(), rank=i + 1, title="শ" * 500, url=long_url) for i in range(count)]
     html = render.answer_page("প্রশ্ন", hits, 0, count)
     assert render.tg_len(html) <= 4096
     text, _ = parse_html(html)
@@ -100,7 +108,10 @@ def test_pages_and_keyboard() -> None:
 
 
 def test_sources_page() -> None:
-    articles = [ArticleInfo(f"doc{i}", f"খবর <{i}>" if i % 2 else None, "আউটলেট", "2024-01-0" + str(i % 9 + 1), None, 3) for i in range(12)]
+    articles = [
+        ArticleInfo(f"doc{i}", f"খবর <{i}>" if i % 2 else None, "আউটলেট", f"2024-01-0{i % 9 + 1}", None, 3)
+        for i in range(12)
+    ]
     html = render.sources_page(articles, 1, 10, BN)
     text, _ = parse_html(html)
     assert "১১." in text and "খবর <11>" in text and "পাতা ২/২" in text and "doc10" in text

@@ -12,7 +12,10 @@ from retrieval.models import Hit
 
 
 def hits(n: int) -> list[Hit]:
-    return [Hit(rank=i + 1, score=1.0 / (i + 1), passage_id=f"d#{i}", doc_id="d", text=f"অনুচ্ছেদ {i}", highlight=f"অনুচ্ছেদ {i}", title="শিরোনাম", published="2024-01-01") for i in range(n)]
+    return [
+        Hit(i + 1, 1.0 / (i + 1), f"d#{i}", "d", f"অনুচ্ছেদ {i}", f"অনুচ্ছেদ {i}", title="শিরোনাম", published="2024-01-01")
+        for i in range(n)
+    ]
 
 
 async def test_new_file_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
