@@ -4,6 +4,9 @@ Bad content never raises: a file or record that cannot be used becomes a `Skippe
 names it ("file.md", "file.jsonl:7") and says why in plain English, and everything else loads.
 Admins add articles scraped from arbitrary sites, so `clean_text` removes page furniture with
 generic rules (see its docstring), never with phrases specific to one article.
+
+Text, title and source are stored in `tidy()` form, as readers see them: the writer's own Bengali
+digits, curly quotes and dashes stay. Every cleaning decision compares the `normalize()` form.
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
 from retrieval.errors import CorpusError
 from retrieval.models import Article, Skipped
-from retrieval.text import fold, normalize, split_sentences, words
+from retrieval.text import fold, match_form, normalize, split_sentences, tidy, words
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +247,7 @@ def _make_article(doc_id: str, raw: str, meta: dict[str, str | None], origin: st
         raise CorpusError("the article text is empty")
     published = _validate_date(meta.get("published"))
     title = _clean_meta(meta.get("title"))
-    cleaned = _clean(raw, title)
+    cleaned = _clean(raw, match_form(title) if title else None)
     if not cleaned.text:
         raise CorpusError("no article text left after removing page furniture")
     return Article(
@@ -259,10 +262,10 @@ def _make_article(doc_id: str, raw: str, meta: dict[str, str | None], origin: st
 
 
 def _clean_meta(value: str | None) -> str | None:
-    """Title and source are matched and shown like the text: normalised, None when blank."""
+    """Title and source are stored like the text, in tidy() form; None when blank."""
     if value is None:
         return None
-    return normalize(value) or None
+    return tidy(value) or None
 
 
 def _validate_date(value: str | None) -> str | None:
@@ -441,6 +444,14 @@ _NUMBER = _nre(r"^(\d+)(?:st|nd|rd|th|টা|টায়|ই|এ|শে|লা|
 _MAX_DATE_TOKENS = 14
 
 
+class _Line(NamedTuple):
+    """A line (or sentence) as stored and its normalize() form: equal length, and every character
+    of one corresponds to the character at the same position of the other (see match_form)."""
+
+    shown: str
+    match: str
+
+
 @dataclass(frozen=True)
 class _Cleaned:
     text: str
@@ -448,7 +459,11 @@ class _Cleaned:
 
 
 def clean_text(raw: str, title: str | None = None) -> str:
-    """Article body without page furniture, as normalised paragraphs separated by blank lines.
+    """Article body without page furniture, as tidy() paragraphs separated by blank lines.
+
+    Paragraphs keep the writer's Bengali digits, curly quotes and dashes (tidy()); every decision
+    below (patterns, dates, the title, repeats) is made on their normalize() form, so what is
+    removed does not depend on which digits or quote marks a site used.
 
     Every non-empty line of the raw text is a paragraph. Rules, in order:
 
@@ -477,17 +492,19 @@ def clean_text(raw: str, title: str | None = None) -> str:
 
 
 def _clean(raw: str, title: str | None) -> _Cleaned:
-    lines = [line for line in (_tidy_line(raw_line) for raw_line in raw.splitlines()) if line]
+    """Clean raw text; title, when given, is in normalize() form."""
+    lines = [line for line in (_tidy_line(raw_line) for raw_line in raw.splitlines()) if line.match]
     lines = _cut_at_copyright(lines)
     lines = _cut_trailer(lines)
-    published = next((d for d in (_published_date(line) for line in lines) if d), None)
-    paragraphs = [line for line in lines if not _is_furniture(line, title)]
+    published = next((d for d in (_published_date(line.match) for line in lines) if d), None)
+    paragraphs = [line for line in lines if not _is_furniture(line.match, title)]
     return _Cleaned(text="\n\n".join(_dedupe(paragraphs)), published=published)
 
 
-def _tidy_line(raw_line: str) -> str:
-    """Normalise one raw line and strip inline furniture that never carries content.
+def _tidy_line(raw_line: str) -> _Line:
+    """Tidy one raw line and strip inline furniture that never carries content.
 
+    Tails are found in the normalize() form and cut at the same positions from both forms.
     The `in` tests only skip regexes that cannot match: they keep loading fast.
     """
     line = raw_line
@@ -495,12 +512,30 @@ def _tidy_line(raw_line: str) -> str:
         line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", _AD_MARKER.sub(" ", line)))
     if line.lstrip().startswith("#"):
         line = _MD_HEADING.sub("", line)
-    line = normalize(line)
-    if _COMMENTS_WORD in line or "comments" in line.casefold():
-        line = _COMMENTS_CLOSED_TAIL.sub("", line)
-    if _READ_WORD in line:
-        line = _READ_MORE_TAIL.sub("", line)
-    return line.strip()
+    shown = tidy(line)
+    tidied = _Line(shown, match_form(shown))
+    if _COMMENTS_WORD in tidied.match or "comments" in tidied.match.casefold():
+        tidied = _remove_matches(_COMMENTS_CLOSED_TAIL, tidied)
+    if _READ_WORD in tidied.match:
+        tidied = _remove_matches(_READ_MORE_TAIL, tidied)
+    # Whitespace is the same in both forms (match_form maps no whitespace), so both strip alike.
+    return _Line(tidied.shown.strip(), tidied.match.strip())
+
+
+def _remove_matches(pattern: regex.Pattern[str], line: _Line) -> _Line:
+    """`pattern.sub("", line.match)`, and the same spans cut from line.shown."""
+    shown: list[str] = []
+    match: list[str] = []
+    start = 0
+    for found in pattern.finditer(line.match):
+        shown.append(line.shown[start : found.start()])
+        match.append(line.match[start : found.start()])
+        start = found.end()
+    if not start:
+        return line
+    shown.append(line.shown[start:])
+    match.append(line.match[start:])
+    return _Line("".join(shown), "".join(match))
 
 
 def _label(line: str) -> str:
@@ -511,7 +546,7 @@ def _label(line: str) -> str:
 
 
 def _key(text: str) -> str:
-    """Identity of normalised text for repeat detection: ignores quote marks, whitespace and case.
+    """Identity of normalize()d text for repeat detection: ignores quote marks, whitespace and case.
 
     normalize() has already turned every curly or angled quote into ' or ", so str methods
     (much faster than a regex here) are enough.
@@ -527,10 +562,10 @@ def _is_body_paragraph(line: str) -> bool:
     )
 
 
-def _cut_at_copyright(lines: list[str]) -> list[str]:
+def _cut_at_copyright(lines: list[_Line]) -> list[_Line]:
     """Everything from a copyright line on is footer; only once some body text came before it."""
     for i, line in enumerate(lines):
-        if _is_copyright(line) and any(len(previous.split()) >= 5 for previous in lines[:i]):
+        if _is_copyright(line.match) and any(len(previous.match.split()) >= 5 for previous in lines[:i]):
             return lines[:i]
     return lines
 
@@ -539,10 +574,10 @@ def _is_copyright(line: str) -> bool:
     return len(line) <= _LABEL_MAX_CHARS and len(line.split()) <= 15 and bool(_COPYRIGHT.search(line))
 
 
-def _cut_trailer(lines: list[str]) -> list[str]:
+def _cut_trailer(lines: list[_Line]) -> list[_Line]:
     """Cut at the first sidebar heading or comment prompt that no body paragraph follows."""
     for i, line in enumerate(lines):
-        if _is_trailer_marker(line) and not any(_is_body_paragraph(rest) for rest in lines[i + 1 :]):
+        if _is_trailer_marker(line.match) and not any(_is_body_paragraph(rest.match) for rest in lines[i + 1 :]):
             return lines[:i]
     return lines
 
@@ -648,8 +683,8 @@ def _parse_date(text: str) -> str | None:
 # --- repeats ---------------------------------------------------------------------------------------
 
 
-def _dedupe(paragraphs: list[str]) -> list[str]:
-    """Keep the first occurrence of every paragraph and sentence (clean_text, rule 5)."""
+def _dedupe(paragraphs: list[_Line]) -> list[str]:
+    """Keep the first occurrence of every paragraph and sentence (clean_text, rule 5), as shown."""
     repeats = _RepeatFilter()
     return [kept for kept in map(repeats.filter, paragraphs) if kept]
 
@@ -661,6 +696,7 @@ class _RepeatFilter:
     sentence endings (the last characters before । ? ! .) was seen before: a repeated sentence
     ends where its earlier copy ends, since a sentence holds no other final punctuation.
     Earlier paragraphs are split lazily, the first time a repeat is suspected.
+    Everything is compared in normalize() form; what is returned is the shown (tidy()) form.
     """
 
     def __init__(self) -> None:
@@ -668,11 +704,12 @@ class _RepeatFilter:
         self._sentences: set[str] = set()
         self._earlier: list[str] = []
         self._endings: set[str] = set()
-        self._unsplit: list[str] = []
+        self._unsplit: list[_Line] = []
         self._by_ending: dict[str, list[str]] = {}
 
-    def filter(self, paragraph: str) -> str | None:
-        """The paragraph without repeated sentences; None when nothing new is left."""
+    def filter(self, line: _Line) -> str | None:
+        """The paragraph as shown without repeated sentences; None when nothing new is left."""
+        paragraph = line.match
         key = _key(paragraph)
         if key in self._paragraphs and len(paragraph.split()) >= _REPEAT_MIN_WORDS:
             return None
@@ -681,19 +718,19 @@ class _RepeatFilter:
         suspect = len(set(endings)) < len(endings) or not self._endings.isdisjoint(endings)
         self._endings.update(endings)
         if not suspect:
-            self._unsplit.append(paragraph)
-            return paragraph
+            self._unsplit.append(line)
+            return line.shown
         self._split_earlier()
-        sentences = _sentences(paragraph)
-        kept = [sentence for sentence in sentences if self._is_new(sentence)]
+        sentences = _sentences(line)
+        kept = [sentence.shown for sentence in sentences if self._is_new(sentence.match)]
         if len(kept) == len(sentences):
-            return paragraph
+            return line.shown
         return " ".join(kept) or None
 
     def _split_earlier(self) -> None:
         for paragraph in self._unsplit:
             for sentence in _sentences(paragraph):
-                self._remember(_key(sentence))
+                self._remember(_key(sentence.match))
         self._unsplit.clear()
 
     def _remember(self, key: str) -> None:
@@ -747,12 +784,22 @@ def _words_before(tokens: list[str], key_chars: int) -> int | None:
     return None
 
 
-def _sentences(paragraph: str) -> list[str]:
-    """split_sentences, with punctuation-only pieces (a closing quote after ।) re-attached."""
-    merged: list[str] = []
-    for piece in split_sentences(paragraph):
+def _sentences(paragraph: _Line) -> list[_Line]:
+    """split_sentences of the normalize() form, with punctuation-only pieces (a closing quote
+    after ।) re-attached; each sentence is also cut, at the same positions, from the shown form.
+
+    (Splitting the shown form itself could differ: an opening ‘ after । is a closing ' once
+    normalised, and the split must stay the one every decision was made on.)
+    """
+    merged: list[_Line] = []
+    end = 0
+    for piece in split_sentences(paragraph.match):
+        # Pieces come in order, separated only by whitespace, and start with a non-space.
+        start = paragraph.match.find(piece, end)
+        end = start + len(piece)
+        sentence = _Line(paragraph.shown[start:end], piece)
         if merged and not _HAS_CONTENT.search(piece):
-            merged[-1] += piece
+            merged[-1] = _Line(merged[-1].shown + sentence.shown, merged[-1].match + piece)
         else:
-            merged.append(piece)
+            merged.append(sentence)
     return merged

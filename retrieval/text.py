@@ -7,7 +7,9 @@ Python's `re` `\\w` splitting words at vowel signs (we use the `regex` module's 
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 
 import regex
 
@@ -25,6 +27,23 @@ _MATCH = {
     0x201C: '"', 0x201D: '"', 0x201E: '"', 0x00AB: '"', 0x00BB: '"',  # double quotes
     **{0x09E6 + i: str(i) for i in range(10)},  # Bengali digits -> ASCII
 }
+# One translate pass each. The tables share no keys and no value is another table's key; _MATCH's
+# characters have no decomposition and compose with nothing, so mapping them before NFC (and the
+# regexes below, which never touch them) gives exactly tidy(text).translate(_MATCH).
+_TIDY_PASS = {**_REMOVE, **_TIDY}
+_NORMALIZE_PASS = {**_TIDY_PASS, **_MATCH}
+
+
+def _translator(table: dict[int, str | None]) -> Callable[[str], str]:
+    """`text.translate(table)`, fast: str.translate looks up every character of Bengali text in
+    the dict, so only the runs of the table's own characters are handed to it."""
+    runs = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]+")
+    return lambda text: runs.sub(lambda m: m.group().translate(table), text)
+
+
+_tidy_pass = _translator(_TIDY_PASS)
+_normalize_pass = _translator(_NORMALIZE_PASS)
+_match_pass = _translator(_MATCH)
 _KHANDA_TA = regex.compile("\u09a4\u09cd\u200d")  # ত + ্ + ZWJ is the old way to write ৎ
 _A_PLUS_AA = regex.compile("\u0985\u09be")  # অ + া -> আ
 _SPACES = regex.compile(r"[ \t\r\f\v]+")
@@ -36,17 +55,31 @@ _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 def tidy(text: str) -> str:
     """Canonical text for storing and showing: one encoding per letter, no invisible characters,
     but the writer's own digits, quotes and dashes."""
-    text = _KHANDA_TA.sub("\u09ce", text)
-    text = text.translate(_REMOVE).translate(_TIDY)
-    text = unicodedata.normalize("NFC", text)
-    text = _A_PLUS_AA.sub("\u0986", text)
-    text = _SPACES.sub(" ", text)
-    return text.strip()
+    return _canonical(text, _tidy_pass)
 
 
 def normalize(text: str) -> str:
     """Canonical text for matching: tidy(), plus ASCII digits and plain quotes and dashes."""
-    return tidy(text).translate(_MATCH)
+    return _canonical(text, _normalize_pass)
+
+
+def match_form(tidied: str) -> str:
+    """normalize() of text that is already in tidy() form, in one pass; positions stay the same
+    (every mapped character becomes exactly one character), so spans found in the result can be
+    cut from the tidied text."""
+    return _match_pass(tidied)
+
+
+def _canonical(text: str, translate: Callable[[str], str]) -> str:
+    # The `in` tests only skip substitutions that could not change anything.
+    if "\u09a4\u09cd\u200d" in text:
+        text = _KHANDA_TA.sub("\u09ce", text)
+    text = unicodedata.normalize("NFC", translate(text))
+    if "\u0985\u09be" in text:
+        text = _A_PLUS_AA.sub("\u0986", text)
+    if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def split_sentences(text: str) -> list[str]:

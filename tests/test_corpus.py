@@ -10,7 +10,7 @@ import pytest
 from retrieval.corpus import SUPPORTED_SUFFIXES, LoadResult, clean_text, load_corpus, parse_file
 from retrieval.errors import CorpusError
 from retrieval.models import Article
-from retrieval.text import normalize
+from retrieval.text import normalize, tidy
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLES = REPO / "data" / "articles"
@@ -78,8 +78,8 @@ def test_data_articles_load_as_five_articles_with_seed_metadata() -> None:
     assert [a.doc_id for a in result.articles] == sorted(SEEDS)
     for article in result.articles:
         title, source, published = SEEDS[article.doc_id]
-        assert article.title == (normalize(title) if title else None)
-        assert article.source == (normalize(source) if source else None)
+        assert article.title == (tidy(title) if title else None)
+        assert article.source == (tidy(source) if source else None)
         assert article.published == published
         assert article.url is None
         assert article.origin == f"{article.doc_id}.md"
@@ -100,21 +100,47 @@ def test_data_articles_keep_the_raw_seed_text_after_front_matter(stem: str) -> N
 @pytest.mark.parametrize("stem", sorted(SEEDS))
 def test_cleaned_seed_has_no_page_furniture(stem: str) -> None:
     cleaned = cleaned_seed(stem)
-    left = [p for p in FURNITURE if p in cleaned or normalize(p) in cleaned]
+    left = [p for p in FURNITURE if p in cleaned or normalize(p) in normalize(cleaned)]
     assert left == []
 
 
 @pytest.mark.parametrize("stem", sorted(SEEDS))
-def test_cleaned_seed_is_normalised_paragraphs(stem: str) -> None:
+def test_cleaned_seed_is_tidy_paragraphs(stem: str) -> None:
     paragraphs = cleaned_seed(stem).split("\n\n")
     assert len(paragraphs) >= 3
     for paragraph in paragraphs:
         assert paragraph and "\n" not in paragraph
-        assert paragraph == normalize(paragraph)
+        assert paragraph == tidy(paragraph)
+
+
+@pytest.mark.parametrize(
+    ("stem", "shown", "not_shown"),
+    [
+        ("003_1606ac5bd632e0c6", "২১ হাজার ৮৬৩", "21 হাজার 863"),
+        ("003_1606ac5bd632e0c6", "৪৪০০-৪৭৯৫", "4400-4795"),
+        ("000_43b20ac34654a04f", "‘সমন্বিত কৌশলগত অংশীদারত্ব’", "'সমন্বিত কৌশলগত অংশীদারত্ব'"),
+        ("000_43b20ac34654a04f", "স্যন্দন ডিজিটেল ডেস্ক, ১৬ আগস্ট", "16 আগস্ট"),
+        ("001_754700fe34abee96", "‘হতাশা এবং ক্ষোভ’", "'হতাশা এবং ক্ষোভ'"),
+        ("002_63125d0b3e90fd15", "“বর্ধিত দুর্ভোগ, দমন ও ভয়”", '"বর্ধিত দুর্ভোগ, দমন ও ভয়"'),
+    ],
+)
+def test_cleaned_seed_keeps_the_writers_digits_and_quotes(stem: str, shown: str, not_shown: str) -> None:
+    cleaned = cleaned_seed(stem)
+    assert tidy(shown) in cleaned
+    assert tidy(not_shown) not in cleaned
+
+
+def test_article_title_keeps_its_dash_and_is_still_found_in_the_body() -> None:
+    stem = "000_43b20ac34654a04f"
+    (article,) = parse_file(f"{stem}.md", (ARTICLES / f"{stem}.md").read_bytes()).articles
+    assert article.title is not None and "–" in article.title
+    assert article.title == tidy(SEEDS[stem][0] or "")
+    # The title line in the body was removed although stored title and body keep their en dash.
+    assert not any(normalize(p).endswith(normalize(article.title)) for p in article.text.split("\n\n"))
 
 
 def test_repeated_paragraph_and_sentence_in_seed_000_appear_once() -> None:
-    cleaned = cleaned_seed("000_43b20ac34654a04f")
+    cleaned = normalize(cleaned_seed("000_43b20ac34654a04f"))
     assert cleaned.count(normalize("এক বছরের কম সময়ের মধ্যে এটি ছিল দুজনের মধ্যে দ্বিতীয় বৈঠক")) == 1
     assert cleaned.count(normalize("অভিন্ন শত্রুর বিরুদ্ধে রক্তক্ষয়ী লড়াই")) == 1
     assert cleaned.count(normalize("গত জুনে পিয়ংইয়ংয়ে বৈঠক করেছেন কিম জং উন ও ভ্লাদিমির পুতিন")) == 1
@@ -132,6 +158,7 @@ def test_repeated_paragraph_and_sentence_in_seed_000_appear_once() -> None:
         ("001_754700fe34abee96", "কৌশলগত সংলাপ"),
         ("001_754700fe34abee96", "‘হতাশা এবং ক্ষোভ’ রুশ পক্ষের সঙ্গে ভাগাভাগি করেছেন"),
         ("002_63125d0b3e90fd15", "'ঘনিষ্ঠ কমরেড'"),
+        ("002_63125d0b3e90fd15", "“ঘনিষ্ঠ কমরেড”"),
         ("002_63125d0b3e90fd15", "বাণিজ্য ও পর্যটন"),
         ("002_63125d0b3e90fd15", "“বর্ধিত দুর্ভোগ, দমন ও ভয়” দ্বারা চিহ্নিত করা হয়েছে"),
         ("003_1606ac5bd632e0c6", "৪৪০০-৪৭৯৫"),
@@ -142,13 +169,13 @@ def test_repeated_paragraph_and_sentence_in_seed_000_appear_once() -> None:
     ],
 )
 def test_cleaning_keeps_real_content(stem: str, content: str) -> None:
-    assert normalize(content) in cleaned_seed(stem)
+    assert tidy(content) in cleaned_seed(stem)
 
 
 @pytest.mark.parametrize("stem", ["000_43b20ac34654a04f", "004_929bea25c59513b1"])
 def test_title_and_breadcrumb_lines_are_dropped(stem: str) -> None:
     title = normalize(SEEDS[stem][0] or "")
-    paragraphs = cleaned_seed(stem).split("\n\n")
+    paragraphs = [normalize(p) for p in cleaned_seed(stem).split("\n\n")]
     assert not any(p.endswith(title) for p in paragraphs)
     assert "আন্তর্জাতিক" not in paragraphs  # single-word section label
 
@@ -161,15 +188,15 @@ MORE_BODY = "অর্থমন্ত্রী বলেন, এই বাজে
 
 def test_sidebar_heading_ends_the_article_only_when_no_body_follows() -> None:
     trailing = clean_text(f"{BODY}\n\nসর্বাধিক পঠিত\n\nঅন্য খবরের শিরোনাম\n\nআরেকটি শিরোনাম এখানে...")
-    assert trailing == normalize(BODY)
+    assert trailing == tidy(BODY)
     in_body = clean_text(f"{BODY}\nMost read\n{MORE_BODY}")
-    assert in_body == f"{normalize(BODY)}\n\n{normalize(MORE_BODY)}"
+    assert in_body == f"{tidy(BODY)}\n\n{tidy(MORE_BODY)}"
 
 
 def test_copyright_line_drops_everything_after_it() -> None:
     cleaned = clean_text(f"{BODY}\n© 2024 দৈনিক খবর। সর্বস্বত্ব সংরক্ষিত\n{MORE_BODY}")
-    assert cleaned == normalize(BODY)
-    assert clean_text(f"{BODY}\nAll rights reserved by Example News\n{MORE_BODY}") == normalize(BODY)
+    assert cleaned == tidy(BODY)
+    assert clean_text(f"{BODY}\nAll rights reserved by Example News\n{MORE_BODY}") == tidy(BODY)
 
 
 def test_link_prompt_byline_and_date_lines_are_dropped() -> None:
@@ -186,23 +213,60 @@ def test_link_prompt_byline_and_date_lines_are_dropped() -> None:
             "Leave a comment",
         ]
     )
-    assert clean_text(raw) == f"{normalize(BODY)}\n\n{normalize(MORE_BODY)}"
+    assert clean_text(raw) == f"{tidy(BODY)}\n\n{tidy(MORE_BODY)}"
 
 
 def test_subheadings_stay_and_short_repeats_are_not_deduplicated() -> None:
     raw = f"বাজেটের মূল দিক\n{BODY}\nচলবে ১৬ মে পর্যন্ত।\nকৃষি\nচলবে ১৬ মে পর্যন্ত।"
     paragraphs = clean_text(raw).split("\n\n")
     assert paragraphs == [
-        normalize("বাজেটের মূল দিক"),
-        normalize(BODY),
-        normalize("চলবে ১৬ মে পর্যন্ত।"),
-        normalize("চলবে ১৬ মে পর্যন্ত।"),
+        tidy("বাজেটের মূল দিক"),
+        tidy(BODY),
+        tidy("চলবে ১৬ মে পর্যন্ত।"),
+        tidy("চলবে ১৬ মে পর্যন্ত।"),
     ]
 
 
 def test_repeated_sentence_with_a_glued_caption_is_dropped() -> None:
     raw = f"{BODY} {MORE_BODY}\n\nবাজেট অধিবেশনে অর্থমন্ত্রী\u00a0 {MORE_BODY} তিনি আরও বলেন, কর কমানো হবে।"
-    assert clean_text(raw) == f"{normalize(BODY)} {normalize(MORE_BODY)}\n\n{normalize('তিনি আরও বলেন, কর কমানো হবে।')}"
+    assert clean_text(raw) == f"{tidy(BODY)} {tidy(MORE_BODY)}\n\n{tidy('তিনি আরও বলেন, কর কমানো হবে।')}"
+
+
+QUOTED = "মন্ত্রী বলেন, ‘২০২৪ সালের বাজেটে ১২ হাজার কোটি টাকা কৃষিতে যাবে।’"
+
+
+def test_repeats_are_found_across_digit_scripts_and_quote_styles_and_the_first_form_is_shown() -> None:
+    # The same paragraph with ASCII digits and straight quotes is a repeat; the first is kept as written.
+    retyped = QUOTED.replace("‘", "'").replace("’", "'").replace("২০২৪", "2024").replace("১২", "12")
+    assert retyped != QUOTED and normalize(retyped) == normalize(QUOTED)
+    assert clean_text(f"{QUOTED}\n{BODY}\n{retyped}") == f"{tidy(QUOTED)}\n\n{tidy(BODY)}"
+    # Also when the digits are at the end, where repeats are first looked for.
+    total = "সব মিলিয়ে এ বছর কৃষি খাতে মোট বরাদ্দ দাঁড়াল ১২,৫০০"
+    assert clean_text(f"{total}\n{BODY}\n{total.replace('১২,৫০০', '12,500')}") == f"{tidy(total)}\n\n{tidy(BODY)}"
+    assert clean_text(f"{total}।\n{BODY} {total.replace('১২,৫০০', '12,500')}।") == f"{tidy(total)}।\n\n{tidy(BODY)}"
+    # A repeated sentence inside a later paragraph goes; the sentences kept there keep their form.
+    later = f"“নতুন কথা” হলো ১৫ জেলায় সেচ প্রকল্প শুরু হবে। {retyped} তিনি ৩ দফায় কথা বলেন।"
+    assert clean_text(f"{QUOTED}\n{later}") == (
+        f"{tidy(QUOTED)}\n\n{tidy('“নতুন কথা” হলো ১৫ জেলায় সেচ প্রকল্প শুরু হবে। তিনি ৩ দফায় কথা বলেন।')}"
+    )
+
+
+def test_sentences_are_split_in_normalised_form_so_a_quote_glued_to_a_danda_stays_with_it() -> None:
+    # “ typed as a closing quote: normalised it is ", so the split falls after it and the next
+    # sentence has four words (not a fifth token “), too short to count as a repeat.
+    first = "সরকার নতুন বাজেট দিয়েছে। পনেরো জেলায় সেচ প্রকল্প।"
+    second = "মন্ত্রী বলেন, “কাজ দ্রুত এগোবে।“ পনেরো জেলায় সেচ প্রকল্প।"
+    assert clean_text(f"{first}\n{second}") == f"{tidy(first)}\n\n{tidy(second)}"
+    # At five words it is a repeat; the quote glued to the danda stays with the sentence before.
+    third = "মন্ত্রী বলেন, “কাজ দ্রুত এগোবে।“ পনেরো জেলায় নতুন সেচ প্রকল্প।"
+    fourth = "সরকার জানায়, পনেরো জেলায় নতুন সেচ প্রকল্প।"
+    assert clean_text(f"{fourth}\n{third}") == f"{tidy(fourth)}\n\n{tidy('মন্ত্রী বলেন, “কাজ দ্রুত এগোবে।“')}"
+
+
+def test_read_more_tail_is_cut_from_the_shown_text_at_the_same_place() -> None:
+    raw = f"{BODY} তিনি বলেন, “২০২৫ সালে আরও ১০ শতাংশ বাড়বে।” আরও পড়ুন: ১০টি জেলায় বন্যা"
+    assert clean_text(raw) == tidy(f"{BODY} তিনি বলেন, “২০২৫ সালে আরও ১০ শতাংশ বাড়বে।”")
+    assert clean_text(f"{BODY} ‘শেষ ১২ কথা’ এতে মন্তব্য প্রদান বন্ধ রয়েছে") == tidy(f"{BODY} ‘শেষ ১২ কথা’")
 
 
 def test_published_line_gives_a_date_only_when_front_matter_has_none(tmp_path: Path) -> None:
@@ -251,13 +315,13 @@ def test_jsonl_loads_good_lines_and_skips_each_bad_one_by_line(tmp_path: Path) -
     assert "no article text" in reason_for(result, "feed.jsonl:10")
     a = by_id(result)["a"]
     assert (a.title, a.source, a.url, a.published, a.origin) == (
-        "শিরোনাম 1",
-        normalize("প্রথম আলো"),
+        "শিরোনাম ১",
+        tidy("প্রথম আলো"),
         "https://x.example/a",
         "2024-01-02",
         "feed.jsonl",
     )
-    assert a.text == normalize(BODY)
+    assert a.text == tidy(BODY)
 
 
 # --- front matter ----------------------------------------------------------------------------------
@@ -283,13 +347,13 @@ def test_front_matter_values_quotes_nulls_unknown_keys_and_id(tmp_path: Path) ->
     articles = by_id(result)
     budget = articles["budget-2024"]
     assert (budget.title, budget.source, budget.url, budget.published, budget.origin) == (
-        normalize("বাজেট: কৃষিতে বরাদ্দ বাড়ল"),
-        normalize("দৈনিক খবর"),
+        tidy("বাজেট: কৃষিতে বরাদ্দ বাড়ল"),
+        tidy("দৈনিক খবর"),
         None,
         "2024-06-06",
         "budget.md",
     )
-    assert articles["plain"].title is None and articles["plain"].text == normalize(BODY)
+    assert articles["plain"].title is None and articles["plain"].text == tidy(BODY)
     nulls = articles["nulls"]
     assert (nulls.title, nulls.source, nulls.url, nulls.published) == (None, None, None, None)
 
@@ -339,7 +403,7 @@ def test_duplicate_ids_keep_the_first_and_name_it(tmp_path: Path) -> None:
     (tmp_path / "shared.txt").write_text(MORE_BODY, encoding="utf-8")
     result = load_corpus(tmp_path)
     assert [(a.doc_id, a.origin) for a in result.articles] == [("shared", "a.md"), ("x", "b.jsonl")]
-    assert by_id(result)["x"].text == normalize(BODY)
+    assert by_id(result)["x"].text == tidy(BODY)
     assert skipped_names(result) == ["b.jsonl:1", "b.jsonl:3", "shared.txt"]
     assert "'shared'" in reason_for(result, "b.jsonl:1") and "a.md" in reason_for(result, "b.jsonl:1")
     assert "b.jsonl:2" in reason_for(result, "b.jsonl:3")
@@ -382,7 +446,7 @@ def test_parse_file_checks_bytes_without_touching_disk(tmp_path: Path) -> None:
     crlf = (json.dumps({"id": "u", "text": f"{BODY}\u2028{MORE_BODY}"}, ensure_ascii=False) + "\r\n").encode()
     crlf += b'{"id": "v", "text": "  "}\r\n'
     result = parse_file("crlf.jsonl", crlf)
-    assert [a.text for a in result.articles] == [f"{normalize(BODY)}\n\n{normalize(MORE_BODY)}"]
+    assert [a.text for a in result.articles] == [f"{tidy(BODY)}\n\n{tidy(MORE_BODY)}"]
     assert skipped_names(result) == ["crlf.jsonl:2"] and "empty" in reason_for(result, "crlf.jsonl:2")
     result = parse_file("scan.pdf", b"%PDF")
     assert result.articles == [] and "unsupported" in reason_for(result, "scan.pdf")
