@@ -54,10 +54,6 @@ ALLOWED_UPDATES = [
     UpdateType.MESSAGE, UpdateType.EDITED_MESSAGE, UpdateType.CALLBACK_QUERY,
     UpdateType.INLINE_QUERY, UpdateType.CHOSEN_INLINE_RESULT,
 ]
-NON_TEXT = (
-    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.AUDIO
-    | filters.VIDEO_NOTE | filters.ANIMATION | filters.LOCATION | filters.CONTACT
-)
 
 
 def build_application(
@@ -100,6 +96,10 @@ def build_application(
     )
     new = filters.UpdateType.MESSAGE  # commands other than /ask ignore edits
     private_chat, group_chat = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    not_text = (
+        filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.AUDIO
+        | filters.VIDEO_NOTE | filters.ANIMATION | filters.LOCATION | filters.CONTACT
+    )
     app.add_handlers([
         CommandHandler("start", general.start, filters=new),
         CommandHandler("help", general.help_command, filters=new),
@@ -111,7 +111,7 @@ def build_application(
         MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
         MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
         MessageHandler(private_chat & filters.TEXT, private.question),
-        MessageHandler(private_chat & new & NON_TEXT, private.not_text),
+        MessageHandler(private_chat & new & not_text, private.not_text),
         MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.RepliesToBot(), groups.follow_up),
         MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.MentionsBot(), groups.mention),
         CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),

@@ -38,19 +38,8 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc, t = context.services, texts(update)
-    question = question.strip()
-    problem = problem_with(question, svc.settings.max_question_chars, t)
-    if problem:
-        if explicit or problem != t.no_words:
-            await message.reply_text(problem, do_quote=True)
-        return
-    if not await svc.store.claim_message(chat.id, message.message_id):
-        log.debug("Message %s in chat %s was answered already", message.message_id, chat.id)
-        return
-    wait = svc.user_limiter.check(user.id)
-    if wait:
-        await message.reply_text(t.rate_limited.format(seconds=t.num(max(1, round(wait)))), do_quote=True)
+    svc, t, question = context.services, texts(update), question.strip()
+    if not await _admit(message, user.id, question, context, t, explicit=explicit):
         return
     try:
         result = await asyncio.to_thread(svc.engine.search, question, svc.search_k)
@@ -69,6 +58,26 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
     )
     qid = await svc.store.save_question(record, result.hits)
     await reply_with_answer(message, qid, question, result.hits, svc.settings.results_per_page, t)
+
+
+async def _admit(
+    message: Message, user_id: int, question: str, context: BotContext, t: Texts, *, explicit: bool
+) -> bool:
+    """Whether to search: a usable question, a message not answered before, the user within limits."""
+    svc = context.services
+    problem = problem_with(question, svc.settings.max_question_chars, t)
+    if problem:
+        if explicit or problem != t.no_words:
+            await message.reply_text(problem, do_quote=True)
+        return False
+    if not await svc.store.claim_message(message.chat_id, message.message_id):
+        log.debug("Message %s in chat %s was answered already", message.message_id, message.chat_id)
+        return False
+    wait = svc.user_limiter.check(user_id)
+    if wait:
+        await message.reply_text(t.rate_limited.format(seconds=t.num(max(1, round(wait)))), do_quote=True)
+        return False
+    return True
 
 
 async def reply_with_answer(

@@ -13,9 +13,9 @@ from bot.context import BotContext, texts
 log = logging.getLogger(__name__)
 
 CONFLICT_LINE = (
-    "Telegram answered 409 Conflict (%s): another process is polling updates with this bot token. "
-    "Only one replica may use long polling; stop the other one, or run several replicas behind a "
-    "webhook (SONDHANI_WEBHOOK_URL)."
+    "Telegram answered 409 Conflict (%s): another process is using this bot token (polling, or it set "
+    "a webhook). Only one replica may use long polling; stop the other one, or run several replicas "
+    "behind a webhook (SONDHANI_WEBHOOK_URL)."
 )
 
 

@@ -96,7 +96,7 @@ async def test_two_replicas_polling_one_token_is_reported(bot: RunningBot, caplo
     bot.fake.conflict = True
     await bot.fake.wait_for(lambda: any("409 Conflict" in r.getMessage() for r in caplog.records), timeout=10)
     record = next(r for r in caplog.records if "409 Conflict" in r.getMessage())
-    assert "another process is polling" in record.getMessage()
+    assert "another process is using this bot token" in record.getMessage()
     assert record.exc_info is None  # one clear line, no traceback
     bot.fake.conflict = False
     assert "১." in (await bot.say(INJURED))["text"]  # and it recovers once the other one stops
