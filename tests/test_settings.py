@@ -1,0 +1,52 @@
+"""Every setting is documented in .env.example, and .env.example names nothing that doesn't exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _env_names(field: str) -> set[str]:
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    if alias is not None:
+        return {str(choice) for choice in alias.choices}  # type: ignore[union-attr]
+    return {f"SONDHANI_{field.upper()}"}
+
+
+def test_env_example_documents_every_setting() -> None:
+    documented = set(re.findall(r"^([A-Z_]+)=", (REPO / ".env.example").read_text("utf-8"), re.M))
+    for field in Settings.model_fields:
+        assert _env_names(field) & documented, f"{field} is missing from .env.example"
+    known = set().union(*(_env_names(f) for f in Settings.model_fields))
+    assert documented <= known, f"unknown names in .env.example: {documented - known}"
+
+
+def test_env_example_values_are_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for line in (REPO / ".env.example").read_text("utf-8").splitlines():
+        if re.match(r"^[A-Z_]+=", line):
+            name, value = line.split("=", 1)
+            monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None)
+    assert settings.chroma_url is None and settings.telegram_bot_token is None and settings.admin_ids == frozenset()
+
+
+def test_admin_ids_parse_and_reject(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SONDHANI_ADMIN_IDS", " 12, 34 ,")
+    assert Settings(_env_file=None).admin_ids == frozenset({12, 34})
+    monkeypatch.setenv("SONDHANI_ADMIN_IDS", "12,bob")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert "bash scripts/test.sh" in readme
+    assert "scripts/test.sh" in (REPO / ".ci" / "run").read_text("utf-8")
