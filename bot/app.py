@@ -83,7 +83,11 @@ def build_application(
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            allow_sending_without_reply=True,  # the asker may delete the question before the answer
+        ))
         .build()
     )
     app.bot_data[SERVICES_KEY] = Services(
