@@ -113,9 +113,13 @@ STOPWORDS_RAW = """
 """
 
 
+# The vowel letter ও after a consonant is the older spelling of the sign ো: কোনও/কোনো, আরও/আরো.
+_O_AFTER_CONSONANT = regex.compile("(?<=[\u0995-\u09b9\u09ce\u09dc-\u09df]\u09bc?)\u0993")
+
+
 def fold(token: str) -> str:
     """Fold spelling variants that are safe to merge (measured on bn-news-qa)."""
-    return token.translate(_FOLD)
+    return _O_AFTER_CONSONANT.sub("\u09cb", token.translate(_FOLD))
 
 
 _SUFFIXES = sorted({fold(normalize(s)) for s in _RAW_SUFFIXES.split()}, key=len, reverse=True)

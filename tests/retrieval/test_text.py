@@ -87,3 +87,8 @@ def test_sound_key_meets_avro_halfway() -> None:
     assert sound_key(normalize("চিঠি")) == sound_key(normalize("ছিথি"))
     assert sound_key(normalize("পাঠিয়েছেন")) == sound_key(normalize("পাথিয়েছেন"))
     assert sound_key(normalize("সৈন্য")) == sound_key(normalize("সইন্ন"))
+
+
+def test_older_o_spelling_folds_to_the_vowel_sign() -> None:
+    assert terms("কোনও আরও কখনও") == terms("কোনো আরো কখনো")
+    assert terms("ওরা") == [normalize("ওরা")]  # a word-initial vowel letter stays
