@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS passages (
     generation TEXT NOT NULL, position INTEGER NOT NULL, passage_id TEXT NOT NULL, doc_id TEXT NOT NULL,
     ordinal INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (generation, position)
 );
+CREATE INDEX IF NOT EXISTS passages_by_doc ON passages (generation, doc_id);
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_hash)
 );

@@ -7,6 +7,7 @@ Python's `re` `\\w` splitting words at vowel signs (we use the `regex` module's 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -126,8 +127,11 @@ _SUFFIXES = sorted({fold(normalize(s)) for s in _RAW_SUFFIXES.split()}, key=len,
 STOPWORDS = frozenset(fold(normalize(w)) for w in STOPWORDS_RAW.split())
 
 
+@functools.lru_cache(maxsize=500_000)
 def stem(token: str) -> str:
-    """Strip one inflectional suffix, longest first, keeping at least two code points."""
+    """Strip one inflectional suffix, longest first, keeping at least two code points.
+
+    Cached: a corpus has far fewer distinct words than word occurrences."""
     for suffix in _SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 2:
             return token[: -len(suffix)]
