@@ -122,7 +122,7 @@ BN = Texts(
         "স্বাগতম, {name}! আমি <b>সন্ধানী</b>।\n"
         "খবর নিয়ে বাংলায় যেকোনো প্রশ্ন লিখে পাঠান — আমি সংবাদ-সংগ্রহ থেকে সবচেয়ে "
         "প্রাসঙ্গিক অনুচ্ছেদগুলো শিরোনাম, সংবাদমাধ্যম, তারিখ ও লিংকসহ দেখাব।\n"
-        "যেমন: <i>যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?</i>\n\n"
+        "যেমন: <i>ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?</i>\n\n"
         "আরও জানতে /help"
     ),
     help=(
@@ -133,7 +133,7 @@ BN = Texts(
         "• যেকোনো চ্যাটে: <code>@{bot} আপনার প্রশ্ন</code> লিখে একটি ফলাফল বেছে নিন।\n"
         "• /sources — যেসব খবর থেকে উত্তর দিই তার তালিকা।"
     ),
-    ask_usage="প্রশ্নটি কমান্ডের পরেই লিখুন, যেমন:\n<code>/ask ওনসানের বৈঠককে উত্তর কোরিয়া কী হিসেবে বর্ণনা করেছে?</code>",
+    ask_usage="প্রশ্নটি কমান্ডের পরেই লিখুন, যেমন:\n<code>/ask উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?</code>",
     empty="প্রশ্নটি ফাঁকা। অনুগ্রহ করে বাংলায় একটি প্রশ্ন লিখে পাঠান।",
     too_long="প্রশ্নটি অনেক লম্বা ({length} অক্ষর)। অনুগ্রহ করে {limit} অক্ষরের মধ্যে ছোট করে লিখুন।",
     no_words="এতে কোনো শব্দ খুঁজে পাইনি। অনুগ্রহ করে প্রশ্নটি লিখে পাঠান।",
@@ -204,7 +204,7 @@ EN = Texts(
         "Welcome, {name}! I am <b>Sondhani</b>.\n"
         "Ask me anything about the news, in Bengali: I answer with the most relevant passages from "
         "the news corpus, with title, outlet, date and link.\n"
-        "For example: <i>যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?</i>\n\n"
+        "For example: <i>ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?</i>\n\n"
         "More: /help"
     ),
     help=(
@@ -218,7 +218,7 @@ EN = Texts(
     ),
     ask_usage=(
         "Put the question right after the command, e.g.\n"
-        "<code>/ask ওনসানের বৈঠককে উত্তর কোরিয়া কী হিসেবে বর্ণনা করেছে?</code>"
+        "<code>/ask উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?</code>"
     ),
     empty="The question is empty. Please send a question in Bengali.",
     too_long="That question is too long ({length} characters). Please keep it under {limit}.",

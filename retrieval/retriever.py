@@ -126,12 +126,17 @@ class Retriever:
         """IDF-weighted share of the question's content words the passage holds, as the same word,
         the same stem, or a longer word built on the stem (কোরীয় / কোরিয়ানদের)."""
         stems = {stem(w) for w in terms(passage_text_for_index(passage))}
+        # A sound-alike stands in fully for a romanised word (transliteration is a guess anyway),
+        # but only half for a Bengali word the corpus never uses: that word may simply be absent.
+        credit = 1.0 if query.analysed.script == "romanised" else 0.5
         total = matched = 0.0
-        for group in query.groups:
-            weight = snapshot.lexical.idf(group[0])
+        for word, *alikes in query.groups:
+            weight = snapshot.lexical.idf(word)
             total += weight
-            if any(_shares_stem(stem(w), stems) for w in group):
+            if _shares_stem(stem(word), stems):
                 matched += weight
+            elif any(_shares_stem(stem(w), stems) for w in alikes):
+                matched += weight * credit
         return matched / total if total else 0.0
 
     def _hit(self, passage: Passage, rank: int, score: float, query: QueryTerms) -> Hit:

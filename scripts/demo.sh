@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . .venv/bin/activate
 sondhani index
-sondhani ask "${1:-যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?}"
+sondhani ask "${1:-ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?}"

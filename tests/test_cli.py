@@ -38,7 +38,7 @@ def _sondhani(args: list[str], env: dict[str, str], stdin: str = "", timeout: fl
 
 
 def test_ask_json_reads_stdin_and_indexes_first(tmp_path: Path) -> None:
-    questions = "যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?\n\nআগামীকাল ঢাকার আবহাওয়া কেমন থাকবে?\n"
+    questions = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?\n\nআগামীকাল ঢাকার আবহাওয়া কেমন থাকবে?\n"
     done = _sondhani(["ask", "--json", "-k", "2"], _env(tmp_path), stdin=questions)
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
@@ -56,7 +56,7 @@ def test_index_prints_a_summary_and_ask_renders_for_people(tmp_path: Path) -> No
     indexed = _sondhani(["index"], env)
     assert indexed.returncode == 0, indexed.stderr
     assert "5 added" in indexed.stdout and "passages:" in indexed.stdout and "seconds:" in indexed.stdout
-    asked = _sondhani(["ask", "ওনসানের বৈঠককে উত্তর কোরিয়া কী হিসেবে বর্ণনা করেছে?"], env)
+    asked = _sondhani(["ask", "উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?"], env)
     assert asked.returncode == 0 and "কৌশলগত সংলাপ" in asked.stdout and "«" in asked.stdout
 
 
@@ -72,7 +72,7 @@ def test_index_refuses_while_another_process_owns_the_state(tmp_path: Path) -> N
 def test_eval_prints_the_scores(tmp_path: Path) -> None:
     questions = tmp_path / "q.jsonl"
     rows = [
-        {"id": "a", "kind": "lexical", "question": "যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?", "answers": ["২১ হাজার ৮৬৩"]},
+        {"id": "a", "kind": "lexical", "question": "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", "answers": ["২১ হাজার ৮৬৩"]},
         {"id": "b", "kind": "negative", "doc": None, "question": "আগামীকাল ঢাকার আবহাওয়া কেমন থাকবে?", "answers": []},
     ]
     questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
@@ -112,5 +112,5 @@ def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
     with SearchEngine.open(settings.engine_config()) as engine:
         assert engine.status().generation in before
         assert engine.status().articles == 5
-        assert engine.search("যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?", 3).hits
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
         assert {p.name for p in generations.iterdir()} == before  # the half-built one was cleaned up

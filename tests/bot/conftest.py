@@ -26,9 +26,9 @@ ADMIN_ID = 4242
 USER_ID = 777
 PROGRESS_INTERVAL = 0.2
 # Questions the seed corpus answers, and one it does not.
-INJURED = "যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?"
-WONSAN = "ওনসানের বৈঠককে উত্তর কোরিয়া কী হিসেবে বর্ণনা করেছে?"
-UNANSWERABLE = "পদ্মা সেতুর দৈর্ঘ্য কত কিলোমিটার?"
+INJURED = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
+WONSAN = "উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?"
+UNANSWERABLE = "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?"
 
 Json = dict[str, Any]
 

@@ -34,7 +34,7 @@ def test_forced_dense_embeds_into_chroma_and_reuses_cached_vectors(
         assert first.embedded == first.passages > 0
         status = engine.status()
         assert status.dense_enabled and "dense search on" in status.dense_note
-        assert engine.search("যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?", 3).hits
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
         (corpus_dir / "zz.md").write_text("---\ntitle: নতুন\n---\nঢাকায় মেট্রোরেল চালু হয়েছে। যাত্রীরা খুশি।\n", "utf-8")
         second = engine.reindex()
         assert second.added == 1 and second.embedded == 1  # unchanged articles are not re-embedded
@@ -67,7 +67,7 @@ def test_unavailable_model_is_reported_and_lexical_keeps_serving(
         engine.reindex()
         status = engine.status()
         assert not status.dense_enabled and "multilingual-e5-small" in status.dense_note
-        assert engine.search("যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?", 3).hits
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
 
 
 def _free_port() -> int:
@@ -106,7 +106,7 @@ def test_chroma_server_through_http_client(
     with SearchEngine.open(_config(tmp_path, corpus_dir, minilm_path, url=chroma_server)) as engine:
         report = engine.reindex()
         assert engine.status().dense_enabled
-        assert engine.search("যুদ্ধে কতজন বেসামরিক মানুষ আহত হয়েছেন?", 3).hits
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
     port = int(chroma_server.rsplit(":", 1)[1])
     names = [c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()]
     assert len(names) == 1 and names[0].endswith(report.generation)
