@@ -79,6 +79,8 @@ class Retriever:
             dense_scores = dict(dense)
             rankings.append([pid for pid, _ in dense])
             weights.append(self.tuning.dense_weight)
+        if analysed.script == "english" and not rankings:
+            return [], "an English question needs dense search, which is off: ask in Bengali or Banglish"
         if not any(rankings):
             return [], "no passage shares a word with the question"
         fused = reciprocal_rank_fusion(rankings, weights)

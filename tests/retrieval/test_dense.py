@@ -111,3 +111,28 @@ def test_chroma_server_through_http_client(
     names = [c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()]
     assert len(names) == 1 and names[0].endswith(report.generation)
     assert not (tmp_path / "state" / "chroma").exists()  # nothing written to the local engine
+
+
+def test_e5_models_get_their_query_and_passage_prefixes(tmp_path: Path, minilm_path: str) -> None:
+    """The prefix logic, exercised on a copy of the MiniLM files under an e5-like name."""
+    import shutil
+
+    import numpy as np
+
+    from retrieval.embedder import load_embedder
+
+    e5_like = tmp_path / "my-e5-small"
+    shutil.copytree(minilm_path, e5_like)
+    embedder = load_embedder(str(e5_like))
+    plain = load_embedder(minilm_path)
+    text = "North Korea and Russia signed a treaty"
+    assert np.allclose(embedder.embed_query(text), plain.embed_documents(["query: " + text])[0], atol=1e-5)
+    assert np.allclose(embedder.embed_documents([text])[0], plain.embed_documents(["passage: " + text])[0], atol=1e-5)
+    assert not np.allclose(plain.embed_query(text), embedder.embed_query(text), atol=1e-3)
+
+
+def test_english_question_without_dense_says_why(tmp_path: Path, corpus_dir: Path) -> None:
+    with SearchEngine.open(_config(tmp_path, corpus_dir, "", mode="off")) as engine:
+        engine.reindex()
+        result = engine.search("When did Putin visit Pyongyang?", 3)
+    assert result.hits == [] and "English" in (result.no_answer_reason or "")
