@@ -26,10 +26,11 @@ def temp_corpus(with_bn_news_qa: bool, bundled: bool = True) -> Path:
     return corpus
 
 
-def config_for(corpus: Path, model: str | None, dense: str) -> EngineConfig:
+def config_for(corpus: Path, model: str | None, dense: str, state: Path | None = None) -> EngineConfig:
+    """state: reuse a state directory across runs, so its embedding cache spares re-embedding."""
     return EngineConfig(
         data_dir=corpus,
-        state_dir=corpus.parent / "state",
+        state_dir=state or corpus.parent / "state",
         embedding_model=model,
         dense_mode=dense,  # type: ignore[arg-type]
     )

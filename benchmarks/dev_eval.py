@@ -18,11 +18,11 @@ from retrieval.evaluate import evaluate, format_report, group_identical, load_qu
 BENGALI_KINDS = ["lexical", "paraphrase", "numeric", "variant"]
 
 
-def run(questions_file: Path, with_distractors: bool, model: str | None, dense: str) -> None:
+def run(questions_file: Path, with_distractors: bool, model: str | None, dense: str, state: Path | None) -> None:
     corpus = temp_corpus(with_bn_news_qa=with_distractors)
     questions = load_questions(questions_file)
     groups = group_identical({a.doc_id: a.text for a in load_corpus(corpus).articles})
-    with SearchEngine.open(config_for(corpus, model, dense)) as engine:
+    with SearchEngine.open(config_for(corpus, model, dense, state)) as engine:
         report_index = engine.reindex()
         engine.search("উষ্ণ", 1)  # warm-up: first-call costs are not a user's latency
         report = evaluate(questions, engine.search, groups)
@@ -46,11 +46,12 @@ def main() -> None:
     parser.add_argument("file", nargs="?", type=Path, default=SHARED / "eval" / "dev.jsonl")
     parser.add_argument("--model", default="none")
     parser.add_argument("--dense", default="off", choices=["auto", "on", "off"])
+    parser.add_argument("--state", type=Path, help="reuse this state directory (keeps cached embeddings)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     model = model_arg(args.model)
-    run(args.file, False, model, args.dense)
-    run(args.file, True, model, args.dense)
+    run(args.file, False, model, args.dense, args.state)
+    run(args.file, True, model, args.dense, args.state)
 
 
 if __name__ == "__main__":
