@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,6 @@ from bot.store import DB_NAME, Store
 from retrieval.engine import SearchEngine
 from tests.fake_bot_api import FakeBotApi
 
-ARTICLES = Path(__file__).resolve().parents[2] / "data" / "articles"
 ADMIN_ID = 4242
 USER_ID = 777
 PROGRESS_INTERVAL = 0.2
@@ -134,14 +132,6 @@ async def start_bot(fake: FakeBotApi, settings: Settings, *, index: bool = True)
 
 
 @pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    """A private copy of the seed articles."""
-    target = tmp_path / "articles"
-    shutil.copytree(ARTICLES, target)
-    return target
-
-
-@pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:
     """The fake Bot API server on 127.0.0.1."""
     async with FakeBotApi() as server:
@@ -149,9 +139,9 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 
 
 @pytest.fixture
-def settings(fake: FakeBotApi, corpus: Path, tmp_path: Path) -> Settings:
+def settings(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> Settings:
     """Settings for one test: fake server, copied corpus, fresh state directory."""
-    return make_settings(fake, corpus, tmp_path / "state")
+    return make_settings(fake, corpus_dir, tmp_path / "state")
 
 
 @pytest.fixture

@@ -35,13 +35,13 @@ def admin(bot: RunningBot) -> Json:
     return bot.user(ADMIN_ID, first_name="Admin")
 
 
-def add_articles(corpus: Path, count: int) -> None:
+def add_articles(corpus_dir: Path, count: int) -> None:
     """Copies of the seed articles under new names, enough to make a re-index take a while."""
-    seeds = sorted(corpus.glob("0*.md"))
+    seeds = sorted(corpus_dir.glob("0*.md"))
     for i in range(count):
         text = seeds[i % len(seeds)].read_text(encoding="utf-8")
         text = text.replace('title: "', f'title: "প্রতিলিপি {i} ', 1) + f"\n\nপ্রতিলিপির বাক্য {i}।\n"
-        (corpus / f"copy_{i:04d}.md").write_text(text, encoding="utf-8")
+        (corpus_dir / f"copy_{i:04d}.md").write_text(text, encoding="utf-8")
 
 
 async def test_command_menus_public_for_all_admin_for_admins(bot: RunningBot) -> None:
@@ -53,10 +53,10 @@ async def test_command_menus_public_for_all_admin_for_admins(bot: RunningBot) ->
 
 
 async def test_reindex_runs_in_background_with_progress_and_summary(
-    fake: FakeBotApi, settings: Any, corpus: Path
+    fake: FakeBotApi, settings: Any, corpus_dir: Path
 ) -> None:
     async with start_bot(fake, settings) as bot:
-        add_articles(corpus, 250)
+        add_articles(corpus_dir, 250)
         started = time.monotonic()
         progress = await bot.command("/reindex", user=admin(bot))
         assert "শুরু" in progress["text"]
@@ -117,14 +117,14 @@ async def test_upload_of_a_bad_file_is_refused_and_nothing_changes(bot: RunningB
     assert not bot.app.bot_data["services"].reindexer.running
 
 
-async def test_upload_over_the_size_limit_is_refused(fake: FakeBotApi, corpus: Path, tmp_path: Path) -> None:
-    settings = make_settings(fake, corpus, tmp_path / "state", max_upload_bytes=1000)
+async def test_upload_over_the_size_limit_is_refused(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> None:
+    settings = make_settings(fake, corpus_dir, tmp_path / "state", max_upload_bytes=1000)
     async with start_bot(fake, settings) as bot:
         chat = fake.private_chat(admin(bot))
         upload = fake.send_document(chat, admin(bot), "big.md", GOOD_UPLOAD.encode() * 3)
         refusal = await bot.reply_to(upload)
         assert "সীমা ১০০০ বাইট" in refusal["text"]
-        assert not (corpus / "big.md").exists()
+        assert not (corpus_dir / "big.md").exists()
         assert not [c for c in fake.calls if c[0] == "getFile"]
 
 

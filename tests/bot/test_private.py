@@ -141,12 +141,12 @@ async def test_start_and_help_in_bengali_and_english(bot: RunningBot) -> None:
     assert "@sondhani_test_bot" in help_bn["text"] and "/ask" in help_en["text"]
 
 
-async def test_sources_lists_the_articles_with_paging(fake: FakeBotApi, settings: Any, corpus: Any) -> None:
-    seed = sorted(corpus.glob("*.md"))
+async def test_sources_lists_the_articles_with_paging(fake: FakeBotApi, settings: Any, corpus_dir: Any) -> None:
+    seed = sorted(corpus_dir.glob("*.md"))
     for i in range(8):  # 13 articles: two pages of ten
         text = seed[i % len(seed)].read_text(encoding="utf-8")
         text = text.replace('title: "', f'title: "অতিরিক্ত {i} ', 1) + f"\n\nনতুন বাক্য {i}।\n"
-        (corpus / f"extra_{i:02d}.md").write_text(text, encoding="utf-8")
+        (corpus_dir / f"extra_{i:02d}.md").write_text(text, encoding="utf-8")
     async with start_bot(fake, settings) as bot:
         user = bot.user()
         listing = await bot.command("/sources", user=user)

@@ -72,8 +72,8 @@ async def test_an_edit_that_makes_a_question_usable_is_answered_once(bot: Runnin
     assert len([m for m in bot.sent_to(chat["id"]) if replies_to(m, message)]) == 2
 
 
-async def test_per_user_rate_limit_has_a_friendly_message(fake: FakeBotApi, corpus: Path, tmp_path: Path) -> None:
-    settings = make_settings(fake, corpus, tmp_path / "state", user_questions_per_minute=3)
+async def test_per_user_rate_limit_has_a_friendly_message(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> None:
+    settings = make_settings(fake, corpus_dir, tmp_path / "state", user_questions_per_minute=3)
     async with start_bot(fake, settings) as bot:
         for _ in range(3):
             assert "১." in (await bot.say(INJURED))["text"]

@@ -105,10 +105,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_webhook_mode_receives_updates(fake: FakeBotApi, corpus: Path, tmp_path: Path) -> None:
+async def test_webhook_mode_receives_updates(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> None:
     port = free_port()
     settings = make_settings(
-        fake, corpus, tmp_path / "state",
+        fake, corpus_dir, tmp_path / "state",
         webhook_url=f"http://127.0.0.1:{port}/sondhani-hook", webhook_listen="127.0.0.1",
         webhook_port=port, webhook_secret="s3cret-token",
     )

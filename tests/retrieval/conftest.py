@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,18 +9,6 @@ import pytest
 
 from retrieval.config import EngineConfig
 from retrieval.engine import SearchEngine
-
-REPO = Path(__file__).resolve().parents[2]
-BUNDLED = REPO / "data" / "articles"
-
-
-@pytest.fixture
-def corpus_dir(tmp_path: Path) -> Path:
-    """A private copy of data/articles that a test may change."""
-    target = tmp_path / "articles"
-    shutil.copytree(BUNDLED, target)
-    return target
-
 
 @pytest.fixture
 def lexical_config(tmp_path: Path, corpus_dir: Path) -> EngineConfig:
