@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval import corpus, indexer, uploads
 from retrieval.catalog import Catalog, Generation
 from retrieval.config import EngineConfig
-from retrieval.dense import ChromaStore
+from retrieval.dense import ChromaCollection, ChromaStore
 from retrieval.embedder import BENGALI_COVERAGE_NEEDED, Embedder, load_embedder
 from retrieval.errors import IndexMissing, ModelUnavailable, ReindexInProgress
 from retrieval.lexical import LexicalIndex
@@ -94,6 +94,7 @@ class SearchEngine:
         coverage = self._embedder.bengali_coverage(self._sample_words())
         if self.config.dense_mode == "on" or coverage >= BENGALI_COVERAGE_NEEDED:
             self._dense_on = True
+            self._retriever = Retriever(self._embedder.embed_query)
             self._dense_note = f"dense search on with {self._embedder.name} (Bengali word coverage {coverage:.0%})"
         else:
             self._dense_note = (
@@ -101,7 +102,10 @@ class SearchEngine:
                 f"(needs {BENGALI_COVERAGE_NEEDED:.0%}); serving lexical (BM25) results only"
             )
             log.warning("%s", self._dense_note)
-        self._attach_dense()
+        if self._dense_on and self._serving is not None:
+            self._serving = replace(
+                self._serving, snapshot=replace(self._serving.snapshot, dense=self._vectors_for(self._serving.generation))
+            )
 
     def _sample_words(self) -> list[str]:
         """Distinct Bengali words from the serving passages (or the corpus files before any index)."""
@@ -119,24 +123,24 @@ class SearchEngine:
         return list(seen)
 
     def _load_serving(self) -> None:
+        """Load the generation the catalog points at, complete with its vectors, then swap it in
+        with one assignment: a search sees the old snapshot or the new one, never half of one."""
         generation = self._catalog.current()
         if generation is None:
             return
         passages = self._catalog.passages(generation.id)
         lexical = LexicalIndex.load(indexer.generation_dir(self.config.state_dir, generation.id))
-        snapshot = Snapshot(generation=generation.id, passages=passages, lexical=lexical)
+        snapshot = Snapshot(generation=generation.id, passages=passages, lexical=lexical, dense=self._vectors_for(generation))
         self._serving = _Serving(snapshot, generation, self._catalog.article_infos(generation.id))
         log.info("serving index %s: %d articles, %d passages", generation.id, generation.articles, len(passages))
 
-    def _attach_dense(self) -> None:
-        """Give the serving snapshot its vector collection when it was built with this model."""
-        serving = self._serving
-        if serving is None or not self._dense_on or self._embedder is None:
-            return
-        if serving.generation.model != self._embedder.name or not serving.generation.dense:
-            self._dense_note += "; the current index has no vectors for this model yet: re-index to use them"
-            return
-        serving.snapshot.dense = self._chroma.open(serving.generation.id)
+    def _vectors_for(self, generation: Generation) -> ChromaCollection | None:
+        """The generation's Chroma collection, when dense search is on and it was built with this model."""
+        if not self._dense_on or self._embedder is None:
+            return None
+        if generation.model != self._embedder.name or not generation.dense:
+            return None
+        return self._chroma.open(generation.id)
 
     def _collect_garbage(self) -> None:
         """Remove generations that are not serving: old ones, and any left half-built by a kill."""
@@ -163,8 +167,7 @@ class SearchEngine:
         serving = self._serving
         if serving is None:
             raise IndexMissing("no index yet: run `sondhani index` (or /reindex in the bot)")
-        embed = self._embedder.embed_query if self._dense_on and self._embedder else None
-        return Retriever(embed, self._retriever.tuning).search(serving.snapshot, question, k)
+        return self._retriever.search(serving.snapshot, question, k)
 
     # --- indexing -------------------------------------------------------------------------------
 
@@ -206,7 +209,6 @@ class SearchEngine:
         searches may still be reading `previous`)."""
         retired = [g for g in self._catalog.stale() if previous is None or g != previous.generation.id]
         self._load_serving()
-        self._attach_dense()
         inputs = self._build_inputs(with_model=False)
         for generation in retired:
             indexer.discard(inputs, generation)
@@ -222,11 +224,17 @@ class SearchEngine:
             passages=len(serving.snapshot.passages) if serving else 0,
             embedding_model=self.config.embedding_model if self.config.dense_mode != "off" else None,
             dense_enabled=bool(serving and serving.snapshot.dense is not None and self._dense_on),
-            dense_note=self._dense_note,
+            dense_note=self._dense_note + self._missing_vectors_note(),
             last_indexed_at=generation.finished_at if generation else None,
             last_index_seconds=generation.seconds if generation else None,
             generation=generation.id if generation else None,
         )
+
+    def _missing_vectors_note(self) -> str:
+        serving = self._serving
+        if self._dense_on and serving is not None and serving.snapshot.dense is None:
+            return "; the current index has no vectors for this model yet: re-index to use them"
+        return ""
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in doc_id order."""

@@ -136,3 +136,15 @@ def test_english_question_without_dense_says_why(tmp_path: Path, corpus_dir: Pat
         engine.reindex()
         result = engine.search("When did Putin visit Pyongyang?", 3)
     assert result.hits == [] and "English" in (result.no_answer_reason or "")
+
+
+def test_an_index_built_without_vectors_asks_for_a_reindex(tmp_path: Path, corpus_dir: Path, minilm_path: str) -> None:
+    with SearchEngine.open(_config(tmp_path, corpus_dir, "", mode="off")) as engine:
+        engine.reindex()
+    with SearchEngine.open(_config(tmp_path, corpus_dir, minilm_path)) as engine:
+        before = engine.status()
+        assert not before.dense_enabled and "re-index" in before.dense_note
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits  # lexical meanwhile
+        report = engine.reindex()
+        after = engine.status()
+        assert report.embedded == report.passages and after.dense_enabled and "re-index" not in after.dense_note
