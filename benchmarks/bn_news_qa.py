@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import cast
 
 import bm25s
 import numpy as np
@@ -28,7 +29,7 @@ _PLAIN_TOKEN = regex.compile(r"[^\s\p{P}\p{S}]+")
 
 
 def plain_tokens(text: str) -> list[str]:
-    return _PLAIN_TOKEN.findall(text.lower())
+    return cast(list[str], _PLAIN_TOKEN.findall(text.lower()))
 
 
 def scores(ranks: list[int | None]) -> dict[str, float]:

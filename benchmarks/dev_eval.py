@@ -28,7 +28,10 @@ def run(questions_file: Path, with_distractors: bool, model: str | None, dense: 
         report = evaluate(questions, engine.search, groups)
         note = engine.status().dense_note
     label = "bundled + bn-news-qa distractors" if with_distractors else "bundled corpus"
-    print(f"\n== {questions_file.name} over the {label}: {report_index.articles} articles, {report_index.passages} passages")
+    print(
+        f"\n== {questions_file.name} over the {label}: "
+        f"{report_index.articles} articles, {report_index.passages} passages"
+    )
     print(f"dense: {note}")
     print(format_report(report, 10))
     bengali = report.summary(BENGALI_KINDS)

@@ -55,7 +55,10 @@ def main() -> None:
                 timings.append((time.perf_counter() - began) * 1000)
         timings.sort()
         p95 = timings[int(0.95 * (len(timings) - 1))]
-        print(f"warm question latency over {len(timings)} asks: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms")
+        print(
+            f"warm question latency over {len(timings)} asks: "
+            f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms"
+        )
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -186,7 +187,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _generation(row: tuple) -> Generation:
+def _generation(row: tuple[Any, ...]) -> Generation:
     gid, status, started, finished, seconds, model, dense, articles, passages = row
     return Generation(
         id=gid,

@@ -601,7 +601,7 @@ def _is_furniture(line: str, title: str | None) -> bool:
         or _is_date_text(line)
         or _published_label_end(line) is not None
         or _is_byline(line)
-        or (bool(title) and _is_title_line(line, title))
+        or bool(title and _is_title_line(line, title))
         or _is_section_label(line)
     )
 

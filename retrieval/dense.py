@@ -29,7 +29,9 @@ class ChromaCollection:
         if k <= 0:
             return []
         found = self._collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
-        return [(pid, 1.0 - float(dist)) for pid, dist in zip(found["ids"][0], found["distances"][0], strict=True)]
+        distances = found["distances"]
+        assert distances is not None  # asked for with include=["distances"]
+        return [(pid, 1.0 - float(dist)) for pid, dist in zip(found["ids"][0], distances[0], strict=True)]
 
 
 class ChromaStore:

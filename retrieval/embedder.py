@@ -73,7 +73,8 @@ def load_embedder(name_or_path: str, threads: int = 2) -> Embedder:
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(max(1, threads))
-    transformers.utils.logging.disable_progress_bar()  # no weight-loading bars in logs
+    # No weight-loading bars in logs (transformers leaves this function unannotated, hence the ignore).
+    transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     local = Path(name_or_path).expanduser()
     try:
         if local.exists():
@@ -104,7 +105,9 @@ def _require_hub(repo_id: str) -> None:
     from huggingface_hub import constants
 
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"}:
-        raise ModelUnavailable(f"embedding model {repo_id!r} is not a local path, not in the cache, and HF_HUB_OFFLINE is set")
+        raise ModelUnavailable(
+            f"embedding model {repo_id!r} is not a local path, not in the cache, and HF_HUB_OFFLINE is set"
+        )
     endpoint = urlparse(constants.ENDPOINT)
     port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
     try:

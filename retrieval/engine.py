@@ -104,7 +104,8 @@ class SearchEngine:
             log.warning("%s", self._dense_note)
         if self._dense_on and self._serving is not None:
             self._serving = replace(
-                self._serving, snapshot=replace(self._serving.snapshot, dense=self._vectors_for(self._serving.generation))
+                self._serving,
+                snapshot=replace(self._serving.snapshot, dense=self._vectors_for(self._serving.generation)),
             )
 
     def _sample_words(self) -> list[str]:
@@ -130,7 +131,9 @@ class SearchEngine:
             return
         passages = self._catalog.passages(generation.id)
         lexical = LexicalIndex.load(indexer.generation_dir(self.config.state_dir, generation.id))
-        snapshot = Snapshot(generation=generation.id, passages=passages, lexical=lexical, dense=self._vectors_for(generation))
+        snapshot = Snapshot(
+            generation=generation.id, passages=passages, lexical=lexical, dense=self._vectors_for(generation)
+        )
         self._serving = _Serving(snapshot, generation, self._catalog.article_infos(generation.id))
         log.info("serving index %s: %d articles, %d passages", generation.id, generation.articles, len(passages))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from retrieval.models import Hit, SearchResult
 from retrieval.text import normalize
@@ -38,6 +38,15 @@ class Judgement:
     correct_no_answer: bool  # for unanswerable questions
     returned: int
     elapsed_ms: float
+
+
+class ReportDict(TypedDict):
+    """EvalReport.as_dict(): what `eval --json` prints."""
+
+    overall: dict[str, float]
+    per_kind: dict[str, dict[str, float]]
+    no_answer: dict[str, int]
+    latency_ms: dict[str, float]
 
 
 @dataclass
@@ -76,7 +85,7 @@ class EvalReport:
     def kinds(self) -> list[str]:
         return sorted({j.question.kind for j in self.judgements})
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> ReportDict:
         right, total = self.no_answer_accuracy()
         p50, p95 = self.latency()
         return {
@@ -89,7 +98,7 @@ class EvalReport:
 
 def load_questions(path: Path) -> list[Question]:
     """Read a question file (one JSON object a line)."""
-    questions = []
+    questions: list[Question] = []
     for line in path.read_text("utf-8").splitlines():
         if not line.strip():
             continue
@@ -160,7 +169,7 @@ def format_report(report: EvalReport, k: int) -> str:
     data = report.as_dict()
     overall = data["overall"]
     lines.append(_summary_line("overall", overall))
-    for kind, summary in data["per_kind"].items():  # type: ignore[union-attr]
+    for kind, summary in data["per_kind"].items():
         lines.append(_summary_line(f"  {kind}", summary))
     right, total = report.no_answer_accuracy()
     if total:

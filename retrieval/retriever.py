@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.fusion import reciprocal_rank_fusion
+from retrieval.indexer import passage_text_for_index
 from retrieval.models import Hit, Passage, SearchResult
 from retrieval.query import AnalysedQuery, analyse, consonant_skeleton, sound_key
-from retrieval.indexer import passage_text_for_index
 from retrieval.snapshot import Snapshot
 from retrieval.text import index_tokens, split_sentences, stem, terms
 
@@ -103,7 +103,9 @@ class Retriever:
         sentence that holds most of the question's words, not spread over a passage."""
         pool = list(dict.fromkeys(pid for ranking in rankings for pid in ranking[:SENTENCE_POOL]))
         best = {
-            pid: max(score for _, score in sentence_scores(snapshot.passages[snapshot.position[pid]].text, query, snapshot))
+            pid: max(
+                score for _, score in sentence_scores(snapshot.passages[snapshot.position[pid]].text, query, snapshot)
+            )
             for pid in pool
         }
         return sorted(pool, key=lambda pid: -best[pid])
@@ -186,7 +188,9 @@ def _shares_stem(query_stem: str, passage_stems: set[str]) -> bool:
         return True
     if len(query_stem) < PREFIX_MATCH_MIN:
         return False
-    return any(p.startswith(query_stem) or (len(p) >= PREFIX_MATCH_MIN and query_stem.startswith(p)) for p in passage_stems)
+    return any(
+        p.startswith(query_stem) or (len(p) >= PREFIX_MATCH_MIN and query_stem.startswith(p)) for p in passage_stems
+    )
 
 
 def _edit_distance(a: str, b: str) -> int:

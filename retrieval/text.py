@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import cast
 
 import regex
 
@@ -35,7 +36,7 @@ _TIDY_PASS = {**_REMOVE, **_TIDY}
 _NORMALIZE_PASS = {**_TIDY_PASS, **_MATCH}
 
 
-def _translator(table: dict[int, str | None]) -> Callable[[str], str]:
+def _translator(table: Mapping[int, str | None]) -> Callable[[str], str]:
     """`text.translate(table)`, fast: str.translate looks up every character of Bengali text in
     the dict, so only the runs of the table's own characters are handed to it."""
     runs = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]+")
@@ -92,7 +93,7 @@ def split_sentences(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Word tokens of normalised text, keeping vowel signs and virama inside words."""
-    return _TOKEN.findall(text.lower())
+    return cast(list[str], _TOKEN.findall(text.lower()))
 
 
 # --- tokens for matching -------------------------------------------------------------------------
@@ -120,7 +121,7 @@ _O_AFTER_CONSONANT = regex.compile("(?<=[\u0995-\u09b9\u09ce\u09dc-\u09df]\u09bc
 
 def fold(token: str) -> str:
     """Fold spelling variants that are safe to merge (measured on bn-news-qa)."""
-    return _O_AFTER_CONSONANT.sub("\u09cb", token.translate(_FOLD))
+    return cast(str, _O_AFTER_CONSONANT.sub("\u09cb", token.translate(_FOLD)))
 
 
 _SUFFIXES = sorted({fold(normalize(s)) for s in _RAW_SUFFIXES.split()}, key=len, reverse=True)

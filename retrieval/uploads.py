@@ -42,7 +42,9 @@ def _safe_name(filename: str) -> str:
     base = Path(filename).name
     suffix = Path(base).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise CorpusError(f"{base or 'the file'} was not added: only {', '.join(SUPPORTED_SUFFIXES)} files are accepted")
+        raise CorpusError(
+            f"{base or 'the file'} was not added: only {', '.join(SUPPORTED_SUFFIXES)} files are accepted"
+        )
     stem = _SAFE_NAME.sub("_", Path(base).stem).strip("._") or "upload"
     return stem[:100] + suffix
 

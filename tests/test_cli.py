@@ -31,9 +31,17 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _sondhani(args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _sondhani(
+    args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -62,7 +70,12 @@ def test_index_prints_a_summary_and_ask_renders_for_people(tmp_path: Path) -> No
 
 def test_index_refuses_while_another_process_owns_the_state(tmp_path: Path) -> None:
     env = _env(tmp_path)
-    config = EngineConfig(data_dir=Path(env["SONDHANI_DATA_DIR"]), state_dir=Path(env["SONDHANI_STATE_DIR"]), embedding_model=None, dense_mode="off")
+    config = EngineConfig(
+        data_dir=Path(env["SONDHANI_DATA_DIR"]),
+        state_dir=Path(env["SONDHANI_STATE_DIR"]),
+        embedding_model=None,
+        dense_mode="off",
+    )
     with SearchEngine.open(config):
         refused = _sondhani(["index"], env)
     assert refused.returncode == 1
@@ -100,7 +113,9 @@ def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
         (corpus / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
     generations = Path(env["SONDHANI_STATE_DIR"]) / "generations"
     before = {p.name for p in generations.iterdir()}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(generations.iterdir())) == len(before):
         time.sleep(0.05)
@@ -108,7 +123,13 @@ def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
     assert process.poll() is None, "the build finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    settings = Settings(_env_file=None, data_dir=corpus, state_dir=Path(env["SONDHANI_STATE_DIR"]), dense="on", embedding_model=env["SONDHANI_EMBEDDING_MODEL"])
+    settings = Settings(
+        _env_file=None,
+        data_dir=corpus,
+        state_dir=Path(env["SONDHANI_STATE_DIR"]),
+        dense="on",
+        embedding_model=env["SONDHANI_EMBEDDING_MODEL"],
+    )
     with SearchEngine.open(settings.engine_config()) as engine:
         assert engine.status().generation in before
         assert engine.status().articles == 5

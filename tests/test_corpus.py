@@ -367,7 +367,9 @@ def test_malformed_front_matter_is_skipped_with_a_reason_while_other_files_load(
     (tmp_path / "open_quote.md").write_text(f'---\ntitle: "খোলা উদ্ধৃতি\n---\n{BODY}\n', encoding="utf-8")
     result = load_corpus(tmp_path)
     assert [a.doc_id for a in result.articles] == ["good"]
-    assert sorted(skipped_names(result)) == ["bad_date.txt", "bad_day.md", "bad_line.md", "no_close.md", "open_quote.md"]
+    assert sorted(skipped_names(result)) == [
+        "bad_date.txt", "bad_day.md", "bad_line.md", "no_close.md", "open_quote.md"
+    ]
     assert "closing '---'" in reason_for(result, "no_close.md")
     assert "key: value" in reason_for(result, "bad_line.md")
     assert "YYYY-MM-DD" in reason_for(result, "bad_date.txt")

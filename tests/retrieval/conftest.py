@@ -10,6 +10,7 @@ import pytest
 from retrieval.config import EngineConfig
 from retrieval.engine import SearchEngine
 
+
 @pytest.fixture
 def lexical_config(tmp_path: Path, corpus_dir: Path) -> EngineConfig:
     return EngineConfig(data_dir=corpus_dir, state_dir=tmp_path / "state", embedding_model=None, dense_mode="off")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from retrieval.text import index_tokens, normalize, split_sentences, stem, terms, tidy, words
 from retrieval.query import analyse, detect_script, sound_key
+from retrieval.text import index_tokens, normalize, split_sentences, stem, terms, tidy, words
 
 PRECOMPOSED_YA = "\u09df"  # য়
 DECOMPOSED_YA = "\u09af\u09bc"  # য + nukta
