@@ -181,7 +181,7 @@ BN = Texts(
     status_reindexing="\n⏳ এখন একটি সূচি-হালনাগাদ চলছে।",
     stats=(
         "<b>পরিসংখ্যান</b>\n"
-        "প্রশ্ন — আজ (UTC): {today} · গত ৭ দিন: {week}\n"
+        "প্রশ্ন — আজ ({zone}): {today} · গত ৭ দিন: {week}\n"
         "উত্তর মেলেনি (৭ দিন): {no_answer_rate}\n"
         "মতামত: 👍 {up} · 👎 {down}\n"
         "সবচেয়ে সক্রিয় চ্যাট (৭ দিন):\n{chats}"
@@ -267,7 +267,7 @@ EN = Texts(
     status_reindexing="\n⏳ A re-index is running now.",
     stats=(
         "<b>Statistics</b>\n"
-        "questions — today (UTC): {today} · last 7 days: {week}\n"
+        "questions — today ({zone}): {today} · last 7 days: {week}\n"
         "no answer (7 days): {no_answer_rate}\n"
         "feedback: 👍 {up} · 👎 {down}\n"
         "busiest chats (7 days):\n{chats}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -41,6 +42,7 @@ class Settings(BaseSettings):
     user_questions_per_minute: int = Field(default=10, ge=1)
     max_question_chars: int = Field(default=1000, ge=10)
     max_upload_bytes: int = Field(default=2_000_000, ge=1_000)
+    timezone: str = "Asia/Dhaka"
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")
@@ -54,6 +56,25 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError("SONDHANI_ADMIN_IDS must be comma-separated numeric Telegram user ids") from exc
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        """An IANA zone name zoneinfo can load here, so a typo fails at start, not at the first /stats."""
+        name = value.strip()
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            hint = "an IANA name such as Asia/Dhaka or Asia/Kolkata"
+            if not zoneinfo.available_timezones():
+                hint += " (no time zone data found: install the OS tzdata package or `pip install tzdata`)"
+            raise ValueError(f"SONDHANI_TIMEZONE {name!r} is not a known time zone; use {hint}") from exc
+        return name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone of SONDHANI_TIMEZONE: day boundaries and times the bot shows are in it."""
+        return zoneinfo.ZoneInfo(self.timezone)
 
     @field_validator("chroma_url", "webhook_url", "webhook_secret", "telegram_bot_token", mode="before")
     @classmethod

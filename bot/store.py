@@ -15,6 +15,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 import aiosqlite
@@ -216,19 +217,22 @@ class Store:
         return inserted == 1
 
     async def save_question(
-        self, record: QuestionRecord, hits: list[Hit], hit_count: int | None = None, qid: str | None = None
+        self, record: QuestionRecord, hits: list[Hit], hit_count: int | None = None, qid: str | None = None,
+        *, asked_at: float | None = None,
     ) -> str:
         """Log a question with its hits; returns its id.
 
         hit_count: when hits were shown but are not kept (inline). qid: keep a known id (an answer
-        recovered by another replica); an id already stored is left as it is.
+        recovered by another replica); an id already stored is left as it is. asked_at: a Unix time
+        (UTC) other than now, for imports and tests.
         """
         qid = qid or secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
+        at = time.time() if asked_at is None else asked_at
         async with self._transaction():
             await self._execute(
                 "INSERT OR IGNORE INTO questions (qid, asked_at, user_id, chat_id, chat_type, chat_title, message_id,"
                 " source, question, hit_count, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (qid, time.time(), record.user_id, record.chat_id, record.chat_type, record.chat_title,
+                (qid, at, record.user_id, record.chat_id, record.chat_type, record.chat_title,
                  record.message_id, record.source, record.question,
                  len(hits) if hit_count is None else hit_count, record.elapsed_ms),
             )
@@ -284,9 +288,9 @@ class Store:
             rows = await cur.fetchall()
         return [AuditRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
 
-    async def stats(self, now: float, day_start: float, busiest: int = 5) -> Stats:
-        """Question counts since day_start and over the 7 days before now, votes, busiest chats."""
-        week_start = now - 7 * 24 * 3600
+    async def stats(self, now: float, zone: tzinfo, busiest: int = 5) -> Stats:
+        """Question counts for today and the last 7 days as calendar days in zone, votes, busiest chats."""
+        day_start, week_start = day_starts(now, zone)
         asked = "source != 'recovered'"  # re-created for a button press, not asked again
         async with self._db.execute(
             f"SELECT COUNT(*) FROM questions WHERE asked_at >= ? AND {asked}", (day_start,)
@@ -310,3 +314,14 @@ class Store:
         ) as cur:
             chats = [ChatCount(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
         return Stats(today, week, no_answer, up or 0, down or 0, chats)
+
+
+def day_starts(now: float, zone: tzinfo, days: int = 7) -> tuple[float, float]:
+    """Unix times of the local midnight that began today in zone, and of the one `days - 1` days before
+    it (so the second window is `days` calendar days, today included). Stored times stay UTC; only
+    these boundaries follow the zone, so they are right across DST changes too.
+    """
+    today = datetime.fromtimestamp(now, zone).date()
+    start = datetime(today.year, today.month, today.day, tzinfo=zone)
+    first = today - timedelta(days=days - 1)
+    return start.timestamp(), datetime(first.year, first.month, first.day, tzinfo=zone).timestamp()

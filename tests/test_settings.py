@@ -50,3 +50,20 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     assert "bash scripts/test.sh" in readme
     assert "scripts/test.sh" in (REPO / ".ci" / "run").read_text("utf-8")
+
+
+def test_timezone_defaults_to_dhaka_and_takes_iana_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SONDHANI_TIMEZONE", raising=False)
+    assert Settings(_env_file=None).zone.key == "Asia/Dhaka"
+    monkeypatch.setenv("SONDHANI_TIMEZONE", "Asia/Kolkata")
+    assert Settings(_env_file=None).zone.key == "Asia/Kolkata"
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "Asia", "", "../etc/passwd", "/etc/localtime"])
+def test_unknown_timezone_is_a_settings_error(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("SONDHANI_TIMEZONE", name)
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None)
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("timezone",)
+    assert "SONDHANI_TIMEZONE" in error["msg"] and "not a known time zone" in error["msg"]

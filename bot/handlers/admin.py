@@ -8,6 +8,7 @@ import importlib.metadata
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -96,7 +97,7 @@ async def status(update: Update, context: BotContext) -> None:
         model=esc(st.embedding_model or "—"),
         dense=t.dense_on if st.dense_enabled else t.dense_off,
         dense_note=esc(st.dense_note),
-        indexed_at=esc(_when(st.last_indexed_at, t)),
+        indexed_at=esc(_when(st.last_indexed_at, svc.settings.zone, t)),
         index_seconds=t.num(f"{st.last_index_seconds:.1f}") if st.last_index_seconds is not None else "—",
         uptime=t.duration(time.monotonic() - svc.started_at),
         version=esc(_version()),
@@ -110,13 +111,12 @@ async def stats(update: Update, context: BotContext) -> None:
     """/stats: questions today and in 7 days, no-answer rate, votes, busiest chats."""
     if not await allowed(update, context, "/stats"):
         return
-    t, now = texts(update), time.time()
-    midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
-    s = await context.services.store.stats(now, midnight)
+    t, zone = texts(update), context.services.settings.zone
+    s = await context.services.store.stats(time.time(), zone)
     rate = f"{100 * s.week_no_answer / s.week:.0f}%" if s.week else "—"
     chats = "\n".join(t.stats_chat_line.format(title=_chat_name(c, t), count=t.num(c.questions)) for c in s.busiest)
     await message_of(update).reply_text(t.stats.format(
-        today=t.num(s.today), week=t.num(s.week), no_answer_rate=t.num(rate),
+        zone=esc(zone.key), today=t.num(s.today), week=t.num(s.week), no_answer_rate=t.num(rate),
         up=t.num(s.thumbs_up), down=t.num(s.thumbs_down), chats=chats or "—",
     ))
 
@@ -127,12 +127,13 @@ def _chat_name(chat: ChatCount, t: Texts) -> str:
     return f"{esc(chat.title[:60])} ({chat.chat_id})"
 
 
-def _when(moment: datetime | None, t: Texts) -> str:
+def _when(moment: datetime | None, zone: ZoneInfo, t: Texts) -> str:
+    """A stored (UTC) time as local time in zone, named: "2024-03-10 00:30 Asia/Dhaka"."""
     if moment is None:
         return t.never
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.tzinfo is not None else "")
+    if moment.tzinfo is None:  # stored times are UTC
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
 
 
 def _version() -> str:

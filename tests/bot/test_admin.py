@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.store import QuestionRecord
 from tests.bot.conftest import (
     ADMIN_ID,
     INJURED,
@@ -150,7 +153,7 @@ async def test_status_shows_engine_state(bot: RunningBot) -> None:
     text = reply["text"]
     assert "খবর: ৫" in text and "অনুচ্ছেদ: " in text
     assert "ভেক্টর-অনুসন্ধান: বন্ধ" in text and "SONDHANI_DENSE=off" in text
-    assert "শেষ সূচি: 20" in text  # a date, not "never"
+    assert "শেষ সূচি: 20" in text and "Asia/Dhaka (" in text  # a date in the default zone, not "never"
     assert "চালু আছে:" in text and "সংস্করণ:" in text
 
 
@@ -166,9 +169,31 @@ async def test_stats_counts_questions_feedback_and_chats(bot: RunningBot) -> Non
     query = bot.fake.press_button(answer, vote, bot.user())
     await bot.fake.wait_for(lambda: query in bot.fake.callback_answers)
     text = (await bot.command("/stats", user=admin(bot)))["text"]
-    assert "আজ (UTC): ৫" in text and "গত ৭ দিন: ৫" in text
+    assert "আজ (Asia/Dhaka): ৫" in text and "গত ৭ দিন: ৫" in text
     assert "উত্তর মেলেনি (৭ দিন): ২০%" in text
     assert "👍 ১" in text and "👎 ০" in text
     lines = text.splitlines()
     busiest = lines[next(i for i, line in enumerate(lines) if "সক্রিয়" in line) + 1]
     assert "আলোচনা" in busiest and "৩" in busiest
+
+
+async def test_stats_days_and_status_time_follow_the_configured_zone(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path
+) -> None:
+    """SONDHANI_TIMEZONE=Asia/Kolkata (UTC+5:30): "today" starts at Kolkata's midnight, "last 7 days"
+    at the midnight six days before it, and /status shows the last index time on Kolkata's clock."""
+    kolkata = ZoneInfo("Asia/Kolkata")
+    settings = make_settings(fake, corpus_dir, tmp_path / "state", timezone="Asia/Kolkata")
+    async with start_bot(fake, settings) as bot:
+        midnight = datetime.now(kolkata).replace(hour=0, minute=0, second=0, microsecond=0)
+        first_day = midnight - timedelta(days=6)
+        for at in (first_day - timedelta(minutes=1), first_day, midnight - timedelta(minutes=1), midnight):
+            record = QuestionRecord("প্রশ্ন", "private", 1, 1, "private")
+            await bot.store.save_question(record, [], asked_at=at.timestamp())
+        text = (await bot.command("/stats", user=admin(bot)))["text"]
+        assert "আজ (Asia/Kolkata): ১" in text and "গত ৭ দিন: ৩" in text
+        indexed = bot.engine.status().last_indexed_at
+        assert indexed is not None
+        status = (await bot.command("/status", user=admin(bot)))["text"]
+        assert f"শেষ সূচি: {indexed.astimezone(kolkata):%Y-%m-%d %H:%M} Asia/Kolkata (" in status
+        assert f"{indexed.astimezone(UTC):%H:%M}" not in status  # not UTC's clock: Kolkata is 5:30 ahead

@@ -60,7 +60,7 @@ async def test_a_chosen_result_is_logged(bot: RunningBot) -> None:
     await bot.fake.wait_for(lambda: not bot.fake.pending_updates())
     stats = None
     for _ in range(50):
-        stats = await bot.store.stats(now=time.time(), day_start=0)
+        stats = await bot.store.stats(now=time.time(), zone=bot.settings.zone)
         if stats.week:
             break
         await asyncio.sleep(0.05)

@@ -97,7 +97,7 @@ async def test_buttons_work_on_a_replica_that_never_saw_the_question(
         vote = fake.press_button(edited, up, user)
         await fake.wait_for(lambda: vote in fake.callback_answers)
         assert "ধন্যবাদ" in fake.callback_answers[vote]["text"]
-        stats = await replica.store.stats(now=time.time() + 1, day_start=0)
+        stats = await replica.store.stats(now=time.time() + 1, zone=replica.settings.zone)
         assert (stats.week, stats.thumbs_up) == (0, 1)  # re-created, not counted as a new question
 
 
@@ -111,12 +111,12 @@ async def test_feedback_buttons_are_recorded(bot: RunningBot) -> None:
     second = bot.fake.press_button(answer, down, other)
     await bot.fake.wait_for(lambda: first in bot.fake.callback_answers and second in bot.fake.callback_answers)
     assert "ধন্যবাদ" in bot.fake.callback_answers[first]["text"]
-    stats = await bot.store.stats(now=10**10, day_start=0)
+    stats = await bot.store.stats(now=10**10, zone=bot.settings.zone)
     assert (stats.thumbs_up, stats.thumbs_down) == (1, 1)
     # Changing one's mind replaces the vote.
     again = bot.fake.press_button(answer, down, bot.user())
     await bot.fake.wait_for(lambda: again in bot.fake.callback_answers)
-    stats = await bot.store.stats(now=10**10, day_start=0)
+    stats = await bot.store.stats(now=10**10, zone=bot.settings.zone)
     assert (stats.thumbs_up, stats.thumbs_down) == (0, 2)
 
 
@@ -125,7 +125,7 @@ async def test_unanswerable_question_gets_a_hint_to_rephrase(bot: RunningBot) ->
     assert "খুঁজে পাইনি" in answer["text"]
     assert "অন্য শব্দে" in answer["text"]
     assert not buttons(answer)
-    stats = await bot.store.stats(now=time.time(), day_start=0)
+    stats = await bot.store.stats(now=time.time(), zone=bot.settings.zone)
     assert (stats.week, stats.week_no_answer) == (1, 1)
 
 
