@@ -17,11 +17,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import messages
 from bot.messages import Texts, bn_digits
 from retrieval.models import ArticleInfo, Hit
+from retrieval.text import sentence_ends
 
 MESSAGE_LIMIT = 4096
 PASSAGE_MAX = 1200  # raw characters of one passage shown, however much room is left
 ELLIPSIS = "…"
-_SENTENCE_END = regex.compile(r"[।॥?!]['\")\]]*|\.['\")\]]*(?=\s)")
 _MONTHS_BN = (
     "জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন",
     "জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর",
@@ -49,11 +49,6 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else cut_end(text, limit)
 
 
-def _sentence_ends(text: str) -> list[int]:
-    """Offsets just after each sentence-ending mark in text."""
-    return [m.end() for m in _SENTENCE_END.finditer(text)]
-
-
 def cut_end(text: str, limit: int) -> str:
     """The start of text in at most `limit` characters (ellipsis included), ending at a sentence or word."""
     if len(text) <= limit:
@@ -61,7 +56,7 @@ def cut_end(text: str, limit: int) -> str:
     room = limit - 2  # for " …"
     if room <= 0:
         return ""
-    ends = [e for e in _sentence_ends(text) if e <= room]
+    ends = [e for e in sentence_ends(text) if e <= room]
     if ends and ends[-1] >= room // 2:
         return text[: ends[-1]] + " " + ELLIPSIS
     space = text.rfind(" ", 0, room + 1)
@@ -76,7 +71,7 @@ def cut_start(text: str, limit: int) -> str:
     if room <= 0:
         return ""
     first = len(text) - room
-    starts = [e for e in _sentence_ends(text) if first <= e <= first + room // 2]
+    starts = [e for e in sentence_ends(text) if first <= e <= first + room // 2]
     if starts:
         return ELLIPSIS + " " + text[starts[0] :].lstrip()
     space = text.find(" ", first, first + room // 2)

@@ -91,6 +91,14 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+def sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end (closing quotes included): where text may be cut.
+
+    The same boundaries split_sentences() splits at, so a cut never falls inside a sentence
+    the analyser sees as one."""
+    return sorted({m.start() for m in _SENTENCE_END.finditer(text) if m.start() > 0})
+
+
 def words(text: str) -> list[str]:
     """Word tokens of normalised text, keeping vowel signs and virama inside words."""
     return cast(list[str], _TOKEN.findall(text.lower()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from retrieval.query import analyse, detect_script, sound_key
-from retrieval.text import index_tokens, normalize, split_sentences, stem, terms, tidy, words
+from retrieval.text import index_tokens, normalize, sentence_ends, split_sentences, stem, terms, tidy, words
 
 PRECOMPOSED_YA = "\u09df"  # য়
 DECOMPOSED_YA = "\u09af\u09bc"  # য + nukta
@@ -92,3 +92,9 @@ def test_sound_key_meets_avro_halfway() -> None:
 def test_older_o_spelling_folds_to_the_vowel_sign() -> None:
     assert terms("কোনও আরও কখনও") == terms("কোনো আরো কখনো")
     assert terms("ওরা") == [normalize("ওরা")]  # a word-initial vowel letter stays
+
+
+def test_sentence_ends_are_where_text_may_be_cut() -> None:
+    text = tidy("এক কথা। দুই ‘কথা।’তিন? শেষ")
+    cuts = [text[:end] for end in sentence_ends(text)]
+    assert cuts == [tidy("এক কথা।"), tidy("এক কথা। দুই ‘কথা।’"), tidy("এক কথা। দুই ‘কথা।’তিন?")]
