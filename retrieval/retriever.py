@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.fusion import reciprocal_rank_fusion
-from retrieval.indexer import passage_text_for_index
 from retrieval.models import Hit, Passage, SearchResult
 from retrieval.query import AnalysedQuery, analyse, consonant_skeleton, sound_key
 from retrieval.snapshot import Snapshot
@@ -45,6 +44,30 @@ class QueryTerms:
     @property
     def tokens(self) -> list[str]:
         return index_tokens([w for group in self.groups for w in group])
+
+
+class _PassageStems:
+    """The stems of each passage's sentences, worked out once per question however many steps
+    (sentence ranking, answerability, highlights) look at the same passage."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._sentences: dict[str, list[tuple[str, set[str]]]] = {}
+
+    def passage(self, pid: str) -> Passage:
+        return self._snapshot.passages[self._snapshot.position[pid]]
+
+    def sentences(self, pid: str) -> list[tuple[str, set[str]]]:
+        if pid not in self._sentences:
+            text = self.passage(pid).text
+            self._sentences[pid] = [(s, {stem(w) for w in terms(s)}) for s in split_sentences(text) or [text]]
+        return self._sentences[pid]
+
+    def all_stems(self, pid: str) -> set[str]:
+        """Every stem of the passage and of its article's title (what the index saw)."""
+        title = self.passage(pid).title
+        stems = {stem(w) for w in terms(title)} if title else set()
+        return stems.union(*(sentence_stems for _, sentence_stems in self.sentences(pid)))
 
 
 class Retriever:
@@ -85,29 +108,24 @@ class Retriever:
             return [], "an English question needs dense search, which is off: ask in Bengali or Banglish"
         if not any(rankings):
             return [], "no passage shares a word with the question"
+        stems = _PassageStems(snapshot)
         if analysed.script != "english" and self.tuning.sentence_weight > 0:
-            rankings.append(self._sentence_ranking(snapshot, query, rankings))
+            rankings.append(self._sentence_ranking(stems, snapshot, query, rankings))
             weights.append(self.tuning.sentence_weight)
         fused = reciprocal_rank_fusion(rankings, weights)
         leaders = [pid for pid, _ in fused[:3]] + (rankings[0][:3] if analysed.script != "english" else [])
-        if not self._answerable(snapshot, query, leaders, dense_scores):
+        if not self._answerable(stems, snapshot, query, leaders, dense_scores):
             return [], "no passage covers enough of the question"
-        hits = [
-            self._hit(snapshot, snapshot.passages[snapshot.position[pid]], rank, score, query)
-            for rank, (pid, score) in enumerate(fused[:k], start=1)
-        ]
+        hits = [self._hit(stems, snapshot, pid, rank, score, query) for rank, (pid, score) in enumerate(fused[:k], 1)]
         return hits, None
 
-    def _sentence_ranking(self, snapshot: Snapshot, query: QueryTerms, rankings: list[list[str]]) -> list[str]:
+    def _sentence_ranking(
+        self, stems: _PassageStems, snapshot: Snapshot, query: QueryTerms, rankings: list[list[str]]
+    ) -> list[str]:
         """The leading candidates ordered by their best sentence: an answer usually sits in one
         sentence that holds most of the question's words, not spread over a passage."""
         pool = list(dict.fromkeys(pid for ranking in rankings for pid in ranking[:SENTENCE_POOL]))
-        best = {
-            pid: max(
-                score for _, score in sentence_scores(snapshot.passages[snapshot.position[pid]].text, query, snapshot)
-            )
-            for pid in pool
-        }
+        best = {pid: max(score for _, score in sentence_scores(stems.sentences(pid), query, snapshot)) for pid in pool}
         return sorted(pool, key=lambda pid: -best[pid])
 
     def _expand(self, snapshot: Snapshot, analysed: AnalysedQuery) -> QueryTerms:
@@ -130,21 +148,25 @@ class Retriever:
         return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]
 
     def _answerable(
-        self, snapshot: Snapshot, query: QueryTerms, leaders: list[str], dense_scores: dict[str, float]
+        self,
+        stems: _PassageStems,
+        snapshot: Snapshot,
+        query: QueryTerms,
+        leaders: list[str],
+        dense_scores: dict[str, float],
     ) -> bool:
         """Does any leading candidate (fused or lexical) hold enough of what the question asks about?"""
         if query.analysed.script == "english":
             return bool(dense_scores) and max(dense_scores.values()) >= self.tuning.min_dense_similarity
         best = max(
-            (self._coverage(snapshot, query, snapshot.passages[snapshot.position[pid]]) for pid in set(leaders)),
+            (self._coverage(snapshot, query, stems.all_stems(pid)) for pid in set(leaders)),
             default=0.0,
         )
         return best >= self.tuning.min_coverage
 
-    def _coverage(self, snapshot: Snapshot, query: QueryTerms, passage: Passage) -> float:
-        """IDF-weighted share of the question's content words the passage holds, as the same word,
-        the same stem, or a longer word built on the stem (কোরীয় / কোরিয়ানদের)."""
-        stems = {stem(w) for w in terms(passage_text_for_index(passage))}
+    def _coverage(self, snapshot: Snapshot, query: QueryTerms, stems: set[str]) -> float:
+        """IDF-weighted share of the question's content words a passage (its stems) holds, as the
+        same word, the same stem, or a longer word built on the stem (কোরীয় / কোরিয়ানদের)."""
         # A sound-alike stands in fully for a romanised word (transliteration is a guess anyway),
         # but only half for a Bengali word the corpus never uses: that word may simply be absent.
         credit = 1.0 if query.analysed.script == "romanised" else 0.5
@@ -158,14 +180,17 @@ class Retriever:
                 matched += weight * credit
         return matched / total if total else 0.0
 
-    def _hit(self, snapshot: Snapshot, passage: Passage, rank: int, score: float, query: QueryTerms) -> Hit:
+    def _hit(
+        self, stems: _PassageStems, snapshot: Snapshot, pid: str, rank: int, score: float, query: QueryTerms
+    ) -> Hit:
+        passage = stems.passage(pid)
         return Hit(
             rank=rank,
             score=round(score, 6),
             passage_id=passage.passage_id,
             doc_id=passage.doc_id,
             text=passage.text,
-            highlight=max(sentence_scores(passage.text, query, snapshot), key=lambda pair: pair[1])[0],
+            highlight=max(sentence_scores(stems.sentences(pid), query, snapshot), key=lambda pair: pair[1])[0],
             title=passage.title,
             source=passage.source,
             url=passage.url,
@@ -173,14 +198,14 @@ class Retriever:
         )
 
 
-def sentence_scores(text: str, query: QueryTerms, snapshot: Snapshot) -> list[tuple[str, float]]:
+def sentence_scores(
+    sentences: list[tuple[str, set[str]]], query: QueryTerms, snapshot: Snapshot
+) -> list[tuple[str, float]]:
     """Each sentence of a passage with the IDF weight of the question's words it holds (by stem)."""
-    scored = []
-    for sentence in split_sentences(text) or [text]:
-        stems = {stem(w) for w in terms(sentence)}
-        weight = sum(snapshot.lexical.idf(word) for word, *_ in query.groups if _shares_stem(stem(word), stems))
-        scored.append((sentence, weight))
-    return scored
+    return [
+        (sentence, sum(snapshot.lexical.idf(word) for word, *_ in query.groups if _shares_stem(stem(word), stems)))
+        for sentence, stems in sentences
+    ]
 
 
 def _shares_stem(query_stem: str, passage_stems: set[str]) -> bool:
