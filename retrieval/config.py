@@ -23,5 +23,4 @@ class EngineConfig:
     embedding_model: str | None = "intfloat/multilingual-e5-small"
     dense_mode: DenseMode = "auto"
     chroma_url: str | None = None
-    embed_batch_size: int = 32
     torch_threads: int = 2
