@@ -20,7 +20,7 @@ from retrieval.corpus import load_corpus
 from retrieval.engine import SearchEngine
 from retrieval.errors import SondhaniError
 from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
-from retrieval.models import IndexReport, SearchResult
+from retrieval.models import Hit, IndexReport, SearchResult
 
 log = logging.getLogger("sondhani")
 
@@ -186,13 +186,22 @@ def _print_result(result: SearchResult, *, as_json: bool, out: TextIO) -> None:
     if not result.hits:
         out.write("  কোনো উত্তর পাওয়া যায়নি: no passage in the corpus answers this question.\n")
     for hit in result.hits:
-        cite = ", ".join(x for x in (hit.source, hit.published) if x)
-        out.write(f"\n{hit.rank}. {hit.label}" + (f" ({cite})" if cite else "") + "\n")
+        out.write(f"\n{hit.rank}. {_heading(hit)}\n")
         out.write("   " + hit.text.replace(hit.highlight, f"«{hit.highlight}»", 1) + "\n")
         if hit.url:
             out.write(f"   {hit.url}\n")
     out.write(f"\n({result.elapsed_ms:.1f} ms)\n")
     out.flush()
+
+
+def _heading(hit: Hit) -> str:
+    """A result's first line: title (outlet, date). An untitled article is headed by its outlet (or
+    "untitled report") and date, never by the passage's opening words: they are printed right underneath."""
+    title = " ".join((hit.title or "").split())
+    if title:
+        cite = ", ".join(x for x in (hit.source, hit.published) if x)
+        return f"{title} ({cite})" if cite else title
+    return ", ".join(x for x in (hit.source or "untitled report", hit.published) if x)
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -98,6 +98,7 @@ class Texts:
     dense_on: str
     dense_off: str
     inline_no_answer: str
+    untitled: str  # heads a result whose article states no title, outlet or date
     units: tuple[str, str, str]  # days, hours, minutes
 
     def num(self, value: object) -> str:
@@ -195,6 +196,7 @@ BN = Texts(
     dense_on="চালু",
     dense_off="বন্ধ",
     inline_no_answer="উত্তর পাওয়া যায়নি — অন্যভাবে লিখে দেখুন",
+    untitled="শিরোনামহীন প্রতিবেদন",
     units=("দিন", "ঘণ্টা", "মিনিট"),
 )
 
@@ -281,6 +283,7 @@ EN = Texts(
     dense_on="on",
     dense_off="off",
     inline_no_answer="No answer found: try other words",
+    untitled="Untitled report",
     units=("d", "h", "min"),
 )
 

@@ -15,7 +15,7 @@ import regex
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages
-from bot.messages import Texts, bn_digits
+from bot.messages import BN, Texts, bn_digits
 from retrieval.models import ArticleInfo, Hit
 from retrieval.text import sentence_ends
 
@@ -110,12 +110,28 @@ def _is_web_link(url: str | None) -> bool:
     return url is not None and len(url) <= 1000 and url.lower().startswith(("http://", "https://"))
 
 
+def _outlet_and_date(hit: Hit) -> str:
+    return " · ".join(p for p in (shorten(hit.source or "", 100), format_date(hit.published)) if p)
+
+
+def headline(hit: Hit, texts: Texts = BN) -> str:
+    """What heads a result: the article's title, else its outlet (or "untitled report") and date.
+
+    Never the passage's own opening words: the passage follows right underneath, and its bold
+    highlight would often repeat them a third time."""
+    title = " ".join((hit.title or "").split())
+    if title:
+        return title
+    return " · ".join(p for p in (shorten(hit.source or "", 100) or texts.untitled, format_date(hit.published)) if p)
+
+
 def _hit_block(hit: Hit, number: int, budget: int) -> str:
     """One passage with its citation; the passage trimmed to `budget` raw characters."""
     before, bold, after = excerpt(hit.text, hit.highlight, budget)
-    lines = [f"<b>{bn_digits(number)}. {esc(shorten(hit.label, 200))}</b>"]
-    meta = " · ".join(p for p in (shorten(hit.source or "", 100), format_date(hit.published)) if p)
-    if meta:
+    heading = headline(hit)
+    lines = [f"<b>{bn_digits(number)}. {esc(shorten(heading, 200))}</b>"]
+    meta = _outlet_and_date(hit)
+    if meta and (hit.title or "").strip():  # an untitled article is headed by its outlet and date
         lines.append(f"<i>{esc(meta)}</i>")
     passage = esc(before) + (f"<b>{esc(bold)}</b>" if bold else "") + esc(after)
     if passage:

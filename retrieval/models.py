@@ -49,14 +49,6 @@ class Hit:
     url: str | None = None
     published: str | None = None
 
-    @property
-    def label(self) -> str:
-        """A title to show even when the article states none: its opening words."""
-        if self.title:
-            return self.title
-        words = self.text.split()
-        return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-
 
 @dataclass(frozen=True)
 class SearchResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -66,6 +67,22 @@ def test_index_prints_a_summary_and_ask_renders_for_people(tmp_path: Path) -> No
     assert "5 added" in indexed.stdout and "passages:" in indexed.stdout and "seconds:" in indexed.stdout
     asked = _sondhani(["ask", "উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?"], env)
     assert asked.returncode == 0 and "কৌশলগত সংলাপ" in asked.stdout and "«" in asked.stdout
+
+
+def test_untitled_results_are_headed_by_outlet_and_date_not_by_their_opening_words(tmp_path: Path) -> None:
+    questions = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?\nউত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?\n"
+    asked = _sondhani(["ask", "-k", "3"], _env(tmp_path), stdin=questions)
+    assert asked.returncode == 0, asked.stderr
+    lines = asked.stdout.splitlines()
+    results = [(line, lines[i + 1]) for i, line in enumerate(lines) if re.match(r"^\d+\. ", line)]
+    assert len(results) == 6
+    headings = [heading.split(". ", 1)[1] for heading, _ in results]
+    for heading, passage in zip(headings, (p for _, p in results), strict=True):
+        opening = " ".join(passage.strip().lstrip("«").split()[:3])
+        assert opening not in heading, f"{heading!r} repeats the passage's opening words"
+    # 003 names its outlets and date but no title; 001 names nothing at all.
+    assert "আল জাজিরা, রয়টার্স, নিউইয়র্ক টাইমস, 2024-06-19" in headings
+    assert "untitled report" in headings
 
 
 def test_index_refuses_while_another_process_owns_the_state(tmp_path: Path) -> None:

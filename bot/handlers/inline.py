@@ -14,7 +14,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.context import BotContext, texts
-from bot.render import first_line, shorten, single_hit
+from bot.render import first_line, headline, shorten, single_hit
 from bot.store import QuestionRecord
 from retrieval.errors import IndexMissing
 
@@ -47,7 +47,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     results = [
         InlineQueryResultArticle(
             id=str(number),
-            title=shorten(hit.label, 100),
+            title=shorten(headline(hit, t), 100),
             description=first_line(hit),
             input_message_content=InputTextMessageContent(
                 single_hit(question, hit, number),

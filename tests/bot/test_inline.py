@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from bot.render import headline, shorten
 from tests.bot.conftest import INJURED, RunningBot
 from tests.fake_bot_api import parse_html
 
@@ -28,7 +29,7 @@ async def test_inline_query_returns_article_results(bot: RunningBot) -> None:
     hit = bot.engine.search(INJURED, 10).hits[0]
     first = results[0]
     assert first["type"] == "article"
-    assert first["title"] == hit.label[:100] or first["title"].startswith(hit.label[:20])
+    assert first["title"] == shorten(headline(hit), 100)
     assert first["description"] and first["description"][:15] in hit.text
     content = first["input_message_content"]
     assert content["parse_mode"] == "HTML"

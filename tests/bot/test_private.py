@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.render import headline
 from tests.bot.conftest import INJURED, UNANSWERABLE, WONSAN, RunningBot, start_bot
 from tests.fake_bot_api import FakeBotApi
 
@@ -39,7 +40,7 @@ async def test_question_gets_three_cited_passages_with_bold_highlight(
     top = result.hits[0]
     assert top.highlight in text
     assert top.highlight in bold_texts(answer)  # the best sentence is bold
-    assert top.label in text
+    assert headline(top) in text
     assert top.source and top.source in text
     assert "২০২৪" in text  # the date, in Bengali digits
     assert all(len(d.encode()) <= 64 for d in buttons(answer))

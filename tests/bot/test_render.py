@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
 from bot import render
-from bot.messages import BN
+from bot.messages import BN, EN
 from retrieval.models import ArticleInfo, Hit
 from tests.fake_bot_api import parse_html
 
@@ -42,13 +43,41 @@ def test_passage_with_bold_highlight_and_escaped_text() -> None:
     assert links and links[0]["url"] == "https://example.com/a?b=1&c=2"
 
 
-def test_title_falls_back_to_the_label_and_missing_fields_are_left_out() -> None:
-    text = "কোনো শিরোনাম ছাড়া একটি অনুচ্ছেদ যার প্রথম আটটি শব্দ শিরোনাম হবে এখানে।"
-    h = hit(text, "", title=None, source=None, url=None, published=None)
-    text, entities = parse_html(render.answer_page("q", [h], 0, 3))
-    assert h.label in text
-    assert not [e for e in entities if e["type"] == "text_link"]
+UNTITLED_PASSAGE = "বুধবার পিয়ংইয়ংয়ে স্বাক্ষরিত এই চুক্তিকে একটি জোট বলে অভিহিত করেছেন কিম। পরের বাক্য এখানে।"
+
+
+def header_runs(html: str) -> list[str]:
+    """The bold result headers ("১. …"), not the highlights."""
+    return [run for run in bold_runs(html) if regex.match(r"^[০-৯]+\. ", run)]
+
+
+def test_untitled_result_is_headed_by_outlet_and_date_not_by_its_own_opening_words() -> None:
+    highlight = UNTITLED_PASSAGE.split("। ")[0] + "।"
+    h = hit(UNTITLED_PASSAGE, highlight, title=None, source="আল জাজিরা")
+    html = render.answer_page("q", [h], 0, 3)
+    text, _ = parse_html(html)
+    assert header_runs(html) == ["১. আল জাজিরা · ১২ মার্চ ২০২৪"]
+    assert text.count("বুধবার পিয়ংইয়ংয়ে") == 1  # the passage's opening words appear once, in the passage
+    assert text.count("আল জাজিরা") == 1  # the outlet heads the result instead of a citation line under it
+    assert highlight in bold_runs(html)
+
+
+def test_result_with_no_title_outlet_or_date_is_an_untitled_report() -> None:
+    h = hit(UNTITLED_PASSAGE, "", title=None, source=None, url=None, published=None)
+    html = render.answer_page("q", [h], 0, 3)
+    text, entities = parse_html(html)
+    assert header_runs(html) == ["১. শিরোনামহীন প্রতিবেদন"]
+    assert text.count("বুধবার পিয়ংইয়ংয়ে") == 1
+    assert not [e for e in entities if e["type"] in ("text_link", "italic")]
     assert "🔗" not in text
+    assert render.headline(h, EN) == "Untitled report"
+
+
+def test_titled_result_keeps_its_title_and_citation_line() -> None:
+    html = render.answer_page("q", [hit(UNTITLED_PASSAGE, "")], 0, 3)
+    text, _ = parse_html(html)
+    assert header_runs(html) == ["১. শিরোনাম <i>"]
+    assert "সংবাদ & কোং · ১২ মার্চ ২০২৪" in text
 
 
 def test_non_web_links_are_not_rendered() -> None:
