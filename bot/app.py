@@ -37,7 +37,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
+from bot import render, webhook
 from bot.context import SERVICES_KEY, BotApplication, BotContext, Services
 from bot.handlers import admin, buttons, errors, general, groups, inline, private
 from bot.messages import ADMIN_COMMANDS, PUBLIC_COMMANDS
@@ -143,22 +143,25 @@ async def publish_commands(bot: Bot, admin_ids: frozenset[int]) -> None:
 @contextlib.asynccontextmanager
 async def running(app: BotApplication, *, poll_timeout: float = 10.0) -> AsyncIterator[BotApplication]:
     """Initialize (getMe), publish the command menus, receive updates (polling, or a webhook when
-    settings.webhook_url is set), and stop everything cleanly on exit."""
+    settings.webhook_url is set), and stop everything cleanly on exit.
+
+    A webhook always has a secret token (a random one for this run when none is configured): without
+    one, anyone who found the URL could post updates as any user, admins included."""
     settings = app.bot_data[SERVICES_KEY].settings
     updater = app.updater
     if updater is None:
         raise ValueError("the application has no updater")
-    async with app:
+    async with app, contextlib.AsyncExitStack() as stack:
         await publish_commands(app.bot, settings.admin_ids)
         if settings.webhook_url:
-            await updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            secret = settings.webhook_secret or webhook.new_secret()
+            if not settings.webhook_secret:
+                log.info("SONDHANI_WEBHOOK_SECRET is not set: registering a random secret token for this run")
+            await stack.enter_async_context(webhook.serving(
+                app, listen=settings.webhook_listen, port=settings.webhook_port,
+                path=urlsplit(settings.webhook_url).path, secret=secret,
+            ))
+            await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
         else:
 
             def report_polling_error(exc: TelegramError) -> None:  # e.g. 409 Conflict: to the error handler
@@ -172,9 +175,10 @@ async def running(app: BotApplication, *, poll_timeout: float = 10.0) -> AsyncIt
         await app.start()
         try:
             yield app
-        finally:
+        finally:  # stop receiving first, then finish the updates in hand
             if updater.running:
                 await updater.stop()
+            await stack.aclose()
             if app.running:
                 await app.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
@@ -70,6 +71,14 @@ class Settings(BaseSettings):
                 hint += " (no time zone data found: install the OS tzdata package or `pip install tzdata`)"
             raise ValueError(f"SONDHANI_TIMEZONE {name!r} is not a known time zone; use {hint}") from exc
         return name
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: str | None) -> str | None:
+        """Telegram's setWebhook takes 1-256 of A-Z a-z 0-9 _ -; say so at start, not as a BadRequest later."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("SONDHANI_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - only")
+        return value
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

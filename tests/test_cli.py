@@ -152,3 +152,10 @@ def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
         assert engine.status().articles == 5
         assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
         assert {p.name for p in generations.iterdir()} == before  # the half-built one was cleaned up
+
+
+def test_bad_webhook_secret_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _sondhani(["run"], _env(tmp_path, SONDHANI_WEBHOOK_SECRET="not a token!", TELEGRAM_BOT_TOKEN="1:x"))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "SONDHANI_WEBHOOK_SECRET" in done.stderr
+    assert not (tmp_path / "state").exists()

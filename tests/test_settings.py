@@ -67,3 +67,16 @@ def test_unknown_timezone_is_a_settings_error(monkeypatch: pytest.MonkeyPatch, n
     (error,) = caught.value.errors()
     assert error["loc"] == ("timezone",)
     assert "SONDHANI_TIMEZONE" in error["msg"] and "not a known time zone" in error["msg"]
+
+
+@pytest.mark.parametrize("secret", ["has space", "semi;colon", "ঢাকা", "x" * 257])
+def test_webhook_secret_outside_telegrams_alphabet_is_a_settings_error(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("SONDHANI_WEBHOOK_SECRET", secret)
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("webhook_secret",) and "A-Z, a-z, 0-9, _ and -" in error["msg"]
+    monkeypatch.setenv("SONDHANI_WEBHOOK_SECRET", "Ok_secret-123")
+    assert Settings(_env_file=None).webhook_secret == "Ok_secret-123"  # type: ignore[call-arg]

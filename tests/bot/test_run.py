@@ -6,18 +6,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 import socket
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.app import build_application, run_bot, running
 from bot.settings import Settings
 from bot.store import DB_NAME, Store
+from bot.webhook import SECRET_HEADER
 from retrieval.engine import SearchEngine
-from tests.bot.conftest import INJURED, fast_rate_limiter, make_settings, replies_to
+from tests.bot.conftest import ADMIN_ID, INJURED, fast_rate_limiter, make_settings, replies_to
 from tests.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,6 +128,61 @@ async def test_webhook_mode_receives_updates(fake: FakeBotApi, corpus_dir: Path,
             set_webhook = [p for m, p in fake.calls if m == "setWebhook"]
             assert set_webhook and set_webhook[-1]["secret_token"] == "s3cret-token"
             assert not [m for m, _ in fake.calls if m == "getUpdates"]
+    finally:
+        await store.close()
+        engine.close()
+
+
+async def test_webhook_without_a_configured_secret_refuses_forged_updates(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The default (no SONDHANI_WEBHOOK_SECRET) once let anyone post updates as an admin."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sondhani-hook"
+    settings = make_settings(
+        fake, corpus_dir, tmp_path / "state",
+        webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=None,
+    )
+    mallory = fake.make_user(66666)
+    attacker_chat = fake.private_chat(mallory)
+    attacker = attacker_chat["id"]
+    forged = {  # /stats in the attacker's chat, claiming to come from an admin
+        "update_id": 999001,
+        "message": {
+            "message_id": 1, "date": 1_700_000_000, "text": "/stats",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            "chat": attacker_chat,
+            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "Admin"},
+        },
+    }
+    engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
+    store = await Store.open(settings.state_dir / DB_NAME)
+    try:
+        await asyncio.to_thread(engine.reindex)
+        app = build_application(settings, engine, store, rate_limiter=fast_rate_limiter())
+        async with running(app), aiohttp.ClientSession() as session:
+            (registered,) = [p for m, p in fake.calls if m == "setWebhook"]
+            secret = registered["secret_token"]
+            assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)
+            fake.send_message(attacker_chat, mallory, "/start")  # a chat the bot may write to
+            await fake.wait_for_sent(lambda m: m["chat"]["id"] == attacker)
+            sent_before = len(fake.sent)
+            caplog.clear()
+            for headers in ({}, {SECRET_HEADER: "guessed"}, {SECRET_HEADER: secret[:-1]}):
+                async with session.post(url, json=forged, headers=headers) as response:
+                    assert response.status == 403
+            refusals = [r for r in caplog.records if r.levelno == logging.WARNING and "Refused" in r.getMessage()]
+            assert len(refusals) == 3 and secret not in caplog.text
+            await asyncio.sleep(0.5)
+            assert len(fake.sent) == sent_before  # nothing was answered, to anyone
+            # Telegram itself (the fake, which sends the registered secret) is answered.
+            user = fake.make_user(8081)
+            question = fake.send_message(fake.private_chat(user), user, INJURED)
+            (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question))
+            assert "১." in answer["text"]
+            async with session.post(url, json=forged, headers={SECRET_HEADER: secret}) as response:
+                assert response.status == 200
+            await fake.wait_for(lambda: len(fake.messages_to(attacker)) == 2)  # the secret is all that was missing
     finally:
         await store.close()
         engine.close()
