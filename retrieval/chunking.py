@@ -6,6 +6,8 @@ embedding caches keyed on them stay valid across re-indexes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from retrieval.models import Article, Passage
 from retrieval.text import split_sentences
 
@@ -15,10 +17,10 @@ MIN_WORDS = 12  # shorter paragraphs (subheadings, one-liners) join the next par
 
 def chunk_article(article: Article, max_words: int = MAX_WORDS, min_words: int = MIN_WORDS) -> list[Passage]:
     """Split an article's cleaned paragraphs into passages of whole sentences."""
-    groups: list[list[str]] = []
-    carry: list[str] = []
+    groups: list[list[_Sentence]] = []
+    carry: list[_Sentence] = []
     for paragraph in article.text.split("\n\n"):
-        sentences = carry + split_sentences(paragraph)
+        sentences = carry + _sentences(paragraph)
         carry = []
         if _count_words(sentences) < min_words:
             carry = sentences
@@ -29,14 +31,36 @@ def chunk_article(article: Article, max_words: int = MAX_WORDS, min_words: int =
             groups[-1] = groups[-1] + carry
         else:
             groups.append(carry)
-    return [_passage(article, i, " ".join(group)) for i, group in enumerate(groups)]
+    return [_passage(article, i, _join(group)) for i, group in enumerate(groups)]
 
 
-def _pack(sentences: list[str], max_words: int) -> list[list[str]]:
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    ends_line: bool  # the last sentence of its source line (a paragraph, or a heading above one)
+
+
+def _sentences(paragraph: str) -> list[_Sentence]:
+    """The paragraph's sentences, each knowing whether a line of the source ends with it."""
+    out: list[_Sentence] = []
+    for line in paragraph.split("\n"):
+        parts = split_sentences(line)
+        out.extend(_Sentence(part, i == len(parts) - 1) for i, part in enumerate(parts))
+    return out
+
+
+def _join(group: list[_Sentence]) -> str:
+    """The passage text. Source lines stay on lines of their own: a heading line such as "সম্পর্কের
+    পুনর্নির্মাণে পুতিনের সফর" has no danda, and joined with a space it would read (and be split and
+    highlighted) as the start of the sentence below it. split_sentences() splits at the newline."""
+    return "".join(s.text + ("\n" if s.ends_line else " ") for s in group).rstrip()
+
+
+def _pack(sentences: list[_Sentence], max_words: int) -> list[list[_Sentence]]:
     """Greedy packing of sentences into groups under max_words, folding a short tail back in."""
-    groups: list[list[str]] = [[]]
+    groups: list[list[_Sentence]] = [[]]
     for sentence in sentences:
-        if groups[-1] and _count_words(groups[-1]) + len(sentence.split()) > max_words:
+        if groups[-1] and _count_words(groups[-1]) + len(sentence.text.split()) > max_words:
             groups.append([])
         groups[-1].append(sentence)
     if len(groups) > 1 and _count_words(groups[-1]) < MIN_WORDS:
@@ -45,8 +69,8 @@ def _pack(sentences: list[str], max_words: int) -> list[list[str]]:
     return groups
 
 
-def _count_words(sentences: list[str]) -> int:
-    return sum(len(s.split()) for s in sentences)
+def _count_words(sentences: list[_Sentence]) -> int:
+    return sum(len(s.text.split()) for s in sentences)
 
 
 def _passage(article: Article, ordinal: int, text: str) -> Passage:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from retrieval.chunking import chunk_article
+from retrieval.engine import SearchEngine
+from retrieval.models import Article
 from retrieval.query import analyse, detect_script, sound_key
 from retrieval.text import index_tokens, normalize, sentence_ends, split_sentences, stem, terms, tidy, words
 
@@ -98,3 +101,31 @@ def test_sentence_ends_are_where_text_may_be_cut() -> None:
     text = tidy("এক কথা। দুই ‘কথা।’তিন? শেষ")
     cuts = [text[:end] for end in sentence_ends(text)]
     assert cuts == [tidy("এক কথা।"), tidy("এক কথা। দুই ‘কথা।’"), tidy("এক কথা। দুই ‘কথা।’তিন?")]
+
+
+HEADING = "সম্পর্কের পুনর্নির্মাণে পুতিনের সফর"  # a subheading of data/articles/003: its own line, no danda
+BELOW = "ধারণা করা হচ্ছে, পুতিনের এই সফর রাশিয়া ও উত্তর কোরিয়ার কয়েক দশকের সম্পর্কের পুনর্নির্মাণ করতে পারে।"
+
+
+def test_a_heading_line_is_not_glued_to_the_sentence_below_it() -> None:
+    # The cleaner gives one paragraph a line; the heading is too short for a passage of its own.
+    before = "২০০০ সালের পর এবারই প্রথম উত্তর কোরিয়া সফরে গেলেন পুতিন। এই সফরেই কৌশলগত চুক্তি স্বাক্ষর হয়।"
+    text = "\n\n".join([tidy(before), tidy(HEADING), tidy(BELOW)])
+    (passage,) = [p for p in chunk_article(Article("a", text)) if tidy(HEADING) in p.text]
+    sentences = split_sentences(passage.text)
+    assert tidy(HEADING) in sentences and tidy(BELOW) in sentences
+    heading_end = passage.text.index(tidy(HEADING)) + len(tidy(HEADING))
+    assert heading_end in sentence_ends(passage.text)  # render may cut the excerpt right after it
+    assert terms(passage.text) == terms(tidy(HEADING)) + terms(tidy(BELOW))  # the words are unchanged
+
+
+def test_sentences_of_one_line_still_share_it() -> None:
+    line = tidy("প্রথম বাক্যটি এখানে শেষ হলো। দ্বিতীয় বাক্যটিও একই অনুচ্ছেদে আছে এবং এটি একটু লম্বা।")
+    (passage,) = chunk_article(Article("a", line, title="t"))
+    assert passage.text == line
+
+
+def test_the_highlight_below_a_heading_leaves_the_heading_out(engine: SearchEngine) -> None:
+    (top, *_) = engine.search("পুতিনের সফর কি রাশিয়া ও উত্তর কোরিয়ার সম্পর্কের পুনর্নির্মাণ করতে পারে?", 3).hits
+    assert tidy(HEADING) in top.text
+    assert top.highlight == tidy(BELOW)
