@@ -121,6 +121,7 @@ def build_application(
         CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),
         CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
         CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
+        CallbackQueryHandler(buttons.unknown_button),  # after every pattern: whatever else is pressed
         InlineQueryHandler(inline.inline_query),
         ChosenInlineResultHandler(inline.chosen_result),
     ])

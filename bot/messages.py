@@ -69,6 +69,8 @@ class Texts:
     error: str
     unknown_command: str
     result_gone: str
+    not_this_chat: str  # a button pressed outside the chat of its answer
+    unknown_button: str
     feedback_thanks: str
     inline_button: str
     inline_too_short: str
@@ -90,11 +92,11 @@ class Texts:
     status_reindexing: str
     stats: str
     stats_chat_line: str
+    stats_private_line: str  # private chats are counted, never listed
     sources_header: str
     sources_line: str
     sources_empty: str
     never: str
-    private_chat: str
     dense_on: str
     dense_off: str
     inline_no_answer: str
@@ -148,6 +150,8 @@ BN = Texts(
     error="দুঃখিত, একটি সমস্যা হয়েছে। একটু পরে আবার চেষ্টা করুন।",
     unknown_command="এই কমান্ডটি চিনি না। /help দেখুন।",
     result_gone="এই ফলাফল আর পাওয়া যাচ্ছে না। প্রশ্নটি আবার পাঠান।",
+    not_this_chat="এই বোতামটি অন্য একটি চ্যাটের উত্তরের।",
+    unknown_button="এই বোতামটি আর কাজ করে না। প্রশ্নটি আবার পাঠান।",
     feedback_thanks="ধন্যবাদ! আপনার মতামত রাখা হলো।",
     inline_button="প্রশ্ন লিখুন — যেমন: উত্তর কোরিয়া কী বলেছে?",
     inline_too_short="অন্তত {min} অক্ষরের একটি প্রশ্ন লিখুন",
@@ -188,11 +192,11 @@ BN = Texts(
         "সবচেয়ে সক্রিয় চ্যাট (৭ দিন):\n{chats}"
     ),
     stats_chat_line="• {title}: {count}",
+    stats_private_line="• ব্যক্তিগত চ্যাট ({chats}টি): {count}",
     sources_header="<b>সূচিবদ্ধ খবর</b> ({total}টি) — পাতা {page}/{pages}",
     sources_line="{n}. {title} — {outlet}, {date}",
     sources_empty="এখনো কোনো খবর সূচিবদ্ধ হয়নি।",
     never="কখনো নয়",
-    private_chat="ব্যক্তিগত চ্যাট",
     dense_on="চালু",
     dense_off="বন্ধ",
     inline_no_answer="উত্তর পাওয়া যায়নি — অন্যভাবে লিখে দেখুন",
@@ -235,6 +239,8 @@ EN = Texts(
     error="Sorry, something went wrong. Please try again in a moment.",
     unknown_command="I don't know that command. See /help.",
     result_gone="These results are no longer available. Please ask again.",
+    not_this_chat="This button belongs to an answer in another chat.",
+    unknown_button="This button no longer works. Please ask again.",
     feedback_thanks="Thanks! Feedback noted.",
     inline_button="Type a question, e.g. উত্তর কোরিয়া কী বলেছে?",
     inline_too_short="Type a question of at least {min} characters",
@@ -275,11 +281,11 @@ EN = Texts(
         "busiest chats (7 days):\n{chats}"
     ),
     stats_chat_line="• {title}: {count}",
+    stats_private_line="• private chats ({chats}): {count}",
     sources_header="<b>Indexed articles</b> ({total}) — page {page}/{pages}",
     sources_line="{n}. {title} — {outlet}, {date}",
     sources_empty="No articles are indexed yet.",
     never="never",
-    private_chat="private chat",
     dense_on="on",
     dense_off="off",
     inline_no_answer="No answer found: try other words",

@@ -77,11 +77,13 @@ MIGRATIONS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class StoredQuestion:
-    """A logged question and its hits, best first."""
+    """A logged question and its hits, best first, and the chat it was answered in (None: inline, or
+    logged before chats were known), so its buttons can refuse to act anywhere else."""
 
     qid: str
     question: str
     hits: list[Hit]
+    chat_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,17 @@ class ChatCount:
 
 @dataclass(frozen=True)
 class Stats:
-    """Usage numbers for /stats."""
+    """Usage numbers for /stats. Private chats are only counted: their ids are users' ids, and /stats
+    may be shown in a group."""
 
     today: int
     week: int
     week_no_answer: int
     thumbs_up: int
     thumbs_down: int
-    busiest: list[ChatCount]
+    busiest: list[ChatCount]  # groups only
+    private_chats: int = 0
+    private_questions: int = 0
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,7 @@ class Store:
 
     async def question(self, qid: str) -> StoredQuestion | None:
         """A stored question with its hits, or None when the id is unknown."""
-        async with self._db.execute("SELECT question FROM questions WHERE qid = ?", (qid,)) as cur:
+        async with self._db.execute("SELECT question, chat_id FROM questions WHERE qid = ?", (qid,)) as cur:
             row = await cur.fetchone()
         if row is None:
             return None
@@ -252,7 +257,7 @@ class Store:
             "SELECT hit FROM result_hits WHERE qid = ? ORDER BY position", (qid,)
         ) as cur:
             hits = [Hit(**json.loads(h)) for (h,) in await cur.fetchall()]
-        return StoredQuestion(qid=qid, question=row[0], hits=hits)
+        return StoredQuestion(qid=qid, question=row[0], hits=hits, chat_id=row[1])
 
     async def record_feedback(self, qid: str, user_id: int, value: int) -> bool:
         """Store (or change) one user's vote on a question; False when the question is unknown."""
@@ -308,12 +313,18 @@ class Store:
             up, down = await cur.fetchone() or (0, 0)
         async with self._db.execute(
             "SELECT chat_id, MAX(chat_type), MAX(chat_title), COUNT(*) AS n FROM questions"
-            f" WHERE asked_at >= ? AND chat_id IS NOT NULL AND {asked}"
+            f" WHERE asked_at >= ? AND chat_id IS NOT NULL AND COALESCE(chat_type, '') != 'private' AND {asked}"
             " GROUP BY chat_id ORDER BY n DESC, chat_id LIMIT ?",
             (week_start, busiest),
         ) as cur:
             chats = [ChatCount(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
-        return Stats(today, week, no_answer, up or 0, down or 0, chats)
+        async with self._db.execute(
+            f"SELECT COUNT(DISTINCT chat_id), COUNT(*) FROM questions WHERE asked_at >= ? AND chat_type = 'private'"
+            f" AND {asked}",
+            (week_start,),
+        ) as cur:
+            private_chats, private_questions = await cur.fetchone() or (0, 0)
+        return Stats(today, week, no_answer, up or 0, down or 0, chats, private_chats, private_questions)
 
 
 def day_starts(now: float, zone: tzinfo, days: int = 7) -> tuple[float, float]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.context import BotContext, is_admin, message_of, texts
 from bot.messages import Texts
@@ -108,23 +107,25 @@ async def status(update: Update, context: BotContext) -> None:
 
 
 async def stats(update: Update, context: BotContext) -> None:
-    """/stats: questions today and in 7 days, no-answer rate, votes, busiest chats."""
+    """/stats: questions today and in 7 days, no-answer rate, votes, busiest groups, private chats counted."""
     if not await allowed(update, context, "/stats"):
         return
     t, zone = texts(update), context.services.settings.zone
     s = await context.services.store.stats(time.time(), zone)
     rate = f"{100 * s.week_no_answer / s.week:.0f}%" if s.week else "—"
-    chats = "\n".join(t.stats_chat_line.format(title=_chat_name(c, t), count=t.num(c.questions)) for c in s.busiest)
+    lines = [t.stats_chat_line.format(title=_chat_name(c), count=t.num(c.questions)) for c in s.busiest]
+    if s.private_chats:
+        lines.append(t.stats_private_line.format(chats=t.num(s.private_chats), count=t.num(s.private_questions)))
+    chats = "\n".join(lines)
     await message_of(update).reply_text(t.stats.format(
         zone=esc(zone.key), today=t.num(s.today), week=t.num(s.week), no_answer_rate=t.num(rate),
         up=t.num(s.thumbs_up), down=t.num(s.thumbs_down), chats=chats or "—",
     ))
 
 
-def _chat_name(chat: ChatCount, t: Texts) -> str:
-    if chat.chat_type == ChatType.PRIVATE or not chat.title:
-        return f"{t.private_chat} {chat.chat_id}" if chat.chat_type == ChatType.PRIVATE else str(chat.chat_id)
-    return f"{esc(chat.title[:60])} ({chat.chat_id})"
+def _chat_name(chat: ChatCount) -> str:
+    """A group by its title (its id only when it has none); /stats may be read by a whole group."""
+    return esc(chat.title[:60]) if chat.title else str(chat.chat_id)
 
 
 def _when(moment: datetime | None, zone: ZoneInfo, t: Texts) -> str:

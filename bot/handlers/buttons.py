@@ -44,8 +44,16 @@ async def _stored_answer(update: Update, context: BotContext, qid: str) -> Store
     except IndexMissing:
         return None
     log.info("Recovered answer %s by searching again", qid)
-    await svc.store.save_question(QuestionRecord(question, "recovered"), result.hits, qid=qid)
+    record = QuestionRecord(question, "recovered", chat_id=message.chat.id, chat_type=message.chat.type)
+    await svc.store.save_question(record, result.hits, qid=qid)
     return await svc.store.question(qid)
+
+
+def _pressed_elsewhere(update: Update, stored: StoredQuestion) -> bool:
+    """True when the button's answer was given in another chat. callback_data can be forged, and an
+    answer id from one chat must not page through (or vote on) that chat's results from another."""
+    message = query_of(update).message
+    return stored.chat_id is not None and (message is None or message.chat.id != stored.chat_id)
 
 
 async def result_page(update: Update, context: BotContext) -> None:
@@ -54,6 +62,9 @@ async def result_page(update: Update, context: BotContext) -> None:
     qid, page_text = context.matched()
     page, per_page = int(page_text), svc.settings.results_per_page
     stored = await _stored_answer(update, context, qid)
+    if stored is not None and _pressed_elsewhere(update, stored):
+        await query.answer(texts(update).not_this_chat, show_alert=True)
+        return
     pages = page_count(len(stored.hits), per_page) if stored else 0
     if stored is None or not stored.hits or page >= pages:
         await query.answer(texts(update).result_gone, show_alert=True)
@@ -66,7 +77,11 @@ async def feedback(update: Update, context: BotContext) -> None:
     """Record a 👍 or 👎 on a stored answer (one vote per user; the latest counts)."""
     query, t = query_of(update), texts(update)
     qid, vote = context.matched()
-    known = await _stored_answer(update, context, qid) is not None
+    stored = await _stored_answer(update, context, qid)
+    if stored is not None and _pressed_elsewhere(update, stored):
+        await query.answer(t.not_this_chat, show_alert=True)
+        return
+    known = stored is not None
     known = known and await context.services.store.record_feedback(qid, query.from_user.id, 1 if vote == "u" else -1)
     await query.answer(t.feedback_thanks if known else t.result_gone)
 
@@ -79,3 +94,9 @@ async def sources_page_button(update: Update, context: BotContext) -> None:
     page = min(int(context.matched()[0]), pages - 1)
     await query.answer()
     await _show(update, sources_page(articles, page, SOURCES_PER_PAGE, t), sources_keyboard(page, pages))
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """callback_data no button pattern matches (an old layout, or forged): answer it, or the
+    user's client shows a spinner until it times out."""
+    await query_of(update).answer(texts(update).unknown_button, show_alert=True)
