@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from telegram import (
     Bot,
     BotCommand,
@@ -22,7 +23,7 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.constants import ParseMode, UpdateType
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -197,13 +198,9 @@ def run_bot(settings: Settings, *, rate_limiter: BaseRateLimiter[Any] | None = N
 
 async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) -> int:
     started = time.perf_counter()
-    try:
-        await _check_token(settings)
-    except InvalidToken:
-        log.error("Telegram rejected the bot token (getMe answered 401/404): check TELEGRAM_BOT_TOKEN")
-        return 1
-    except NetworkError as exc:
-        log.error("Cannot reach the Bot API at %s: %s", settings.telegram_api_url, exc.message)
+    problem = await _check_token(settings)
+    if problem:
+        log.error("%s", problem)
         return 1
     try:
         engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
@@ -225,11 +222,32 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
     return 0
 
 
-async def _check_token(settings: Settings) -> None:
-    """getMe before the model loads, so a bad token fails in a second rather than after a load."""
-    api = settings.telegram_api_url.rstrip("/")
-    async with Bot(str(settings.telegram_bot_token), base_url=f"{api}/bot", base_file_url=f"{api}/file/bot"):
-        pass
+async def _check_token(settings: Settings) -> str | None:
+    """getMe before the model loads, so a bad token or API URL fails in a second rather than after a
+    load. Returns the one line to log, or None when the token works.
+
+    Plain httpx rather than PTB's Bot: PTB takes any 401/404 for a bad token, even an empty 404 from
+    a server that is not the Bot API at all (a wrong SONDHANI_TELEGRAM_API_URL), and logs a traceback
+    when the body is not JSON. Only a Bot API answer ({"ok": ...}) can say anything about the token.
+    """
+    api, token = settings.telegram_api_url.rstrip("/"), str(settings.telegram_bot_token)
+    try:
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(f"{api}/bot{token}/getMe")
+    except httpx.HTTPError as exc:  # the token is part of the URL: never let it into the log
+        return f"Cannot reach the Bot API at {api}: {str(exc).replace(token, '<token>') or type(exc).__name__}"
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or "ok" not in body:
+        return f"The Bot API server at {api} answered {response.status_code}: is SONDHANI_TELEGRAM_API_URL right?"
+    if body["ok"]:
+        return None
+    if response.status_code in (401, 404):
+        return "Telegram rejected the bot token (getMe answered 401/404): check TELEGRAM_BOT_TOKEN"
+    description = str(body.get("description", "")).replace(token, "<token>")
+    return f"The Bot API at {api} refused getMe ({response.status_code} {description})"
 
 
 async def _log_engine(engine: SearchEngine, seconds: float) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,11 +19,19 @@ from pydantic import ValidationError
 from bot.settings import Settings
 from retrieval.corpus import load_corpus
 from retrieval.engine import SearchEngine
-from retrieval.errors import SondhaniError
+from retrieval.errors import SondhaniError, StateLocked
 from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
 from retrieval.models import Hit, IndexReport, SearchResult
 
 log = logging.getLogger("sondhani")
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat` or `grep` in the same place
+# What to do when another process holds the state directory: the library's message names no command.
+LOCKED_HINTS = {
+    "index": "stop it first, or send /reindex to the running bot",
+    "ask": "if that is the bot, ask it in Telegram, or stop it first",
+    "eval": "if that is the bot, stop it first",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,9 +49,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(args.handler(settings, args))
+    except StateLocked as exc:
+        print(f"sondhani: {exc}; {LOCKED_HINTS.get(args.command, 'stop it first')}", file=sys.stderr)
+        return 1
     except SondhaniError as exc:
         print(f"sondhani: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`sondhani ask --json ... | head -1`). The usual recipe: point stdout at
+        # /dev/null so the flush at exit cannot fail again, and exit like a process killed by SIGPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("sondhani: interrupted", file=sys.stderr)
         return 130
@@ -76,8 +94,32 @@ def _parser() -> argparse.ArgumentParser:
 # --- commands -----------------------------------------------------------------------------------
 
 
+def _no_corpus(settings: Settings) -> bool:
+    """Say so when the corpus directory is missing (usually: run from another directory), before
+    opening the engine, which would create the state directory wherever we are."""
+    if settings.data_dir.is_dir():
+        return False
+    print(
+        f"sondhani: no corpus directory at {settings.data_dir.resolve()}: run from the project directory "
+        "or set SONDHANI_DATA_DIR",
+        file=sys.stderr,
+    )
+    return True
+
+
+def _refusal(question: str, limit: int) -> str | None:
+    """Why the CLI will not search a question, as the bot would refuse it, or None."""
+    if not question:
+        return "empty question"
+    if len(question) > limit:
+        return f"the question is {len(question)} characters long; SONDHANI_MAX_QUESTION_CHARS allows {limit}"
+    return None
+
+
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     """Index with a progress bar, then a summary."""
+    if _no_corpus(settings):
+        return 2
     with SearchEngine.open(settings.engine_config()) as engine:
         report = _index_with_progress(engine, rebuild=args.rebuild)
     print(format_index_report(report))
@@ -89,24 +131,37 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.k < 1:
         print("sondhani: -k must be at least 1", file=sys.stderr)
         return 2
+    limit = settings.max_question_chars
+    if args.question is not None and (problem := _refusal(args.question.strip(), limit)):
+        print(f"sondhani: {problem}", file=sys.stderr)
+        return 2
+    if _no_corpus(settings):
+        return 2
+    refused = False
     with SearchEngine.open(settings.engine_config()) as engine:
         if not engine.has_index():
             print("no index yet: indexing the corpus first", file=sys.stderr)
             print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
         questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
-        for question in questions:
+        for number, question in enumerate(questions, start=1):
             question = question.strip()
-            if not question:
+            if not question:  # blank lines separate questions in a file
+                continue
+            if problem := _refusal(question, limit):
+                print(f"sondhani: line {number}: {problem}; skipped", file=sys.stderr)
+                refused = True
                 continue
             result = engine.search(question, args.k)
             _print_result(result, as_json=args.json, out=sys.stdout)
-    return 0
+    return 2 if refused else 0
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     """hit@1/3, MRR@5 overall and per kind, no-answer accuracy, latency."""
     if not args.file.is_file():
         print(f"sondhani: no such file: {args.file}", file=sys.stderr)
+        return 2
+    if _no_corpus(settings):
         return 2
     questions = load_questions(args.file)
     groups = group_identical({a.doc_id: a.text for a in load_corpus(settings.data_dir).articles})

@@ -80,6 +80,15 @@ class Settings(BaseSettings):
             raise ValueError("SONDHANI_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - only")
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        """One of logging's level names in any case, so a typo is one line at start, not a traceback."""
+        levels, level = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), value.strip().upper()
+        if level not in levels:
+            raise ValueError(f"SONDHANI_LOG_LEVEL {value!r} is not one of {', '.join(levels)} (any case)")
+        return level
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The zone of SONDHANI_TIMEZONE: day boundaries and times the bot shows are in it."""

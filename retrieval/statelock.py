@@ -22,9 +22,8 @@ class StateLock:
             holder = os.pread(self._fd, 32, 0).decode(errors="replace").strip() or "unknown"
             os.close(self._fd)
             raise StateLocked(
-                f"the state directory {state_dir} is in use by another Sondhani process (pid {holder}); "
-                "stop it first, or use /reindex in the running bot"
-            ) from None
+                f"the state directory {state_dir} is in use by another Sondhani process (pid {holder})"
+            ) from None  # callers add what to do: the CLI and the bot know their own commands
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, str(os.getpid()).encode(), 0)
 

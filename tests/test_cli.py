@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
@@ -9,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -159,3 +161,106 @@ def test_bad_webhook_secret_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "SONDHANI_WEBHOOK_SECRET" in done.stderr
     assert not (tmp_path / "state").exists()
+
+
+def test_unknown_log_level_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _sondhani(["index"], _env(tmp_path, SONDHANI_LOG_LEVEL="verbose"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "SONDHANI_LOG_LEVEL" in done.stderr and "DEBUG" in done.stderr
+    assert Settings(_env_file=None, log_level="warning").log_level == "WARNING"  # type: ignore[call-arg]
+
+
+def test_ask_json_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    """`sondhani ask --json < questions | head -1`: no BrokenPipeError, exit status 141 like `cat`."""
+    env = _env(tmp_path)
+    assert _sondhani(["index"], env).returncode == 0
+    questions = tmp_path / "questions.txt"
+    questions.write_text("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?\n" * 400, "utf-8")
+    script = f'{sys.executable} -m bot ask --json < "{questions}" | head -1; echo "status=${{PIPESTATUS[0]}}" >&2'
+    done = subprocess.run(["bash", "-c", script], env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert len(done.stdout.splitlines()) == 1 and json.loads(done.stdout)["results"]
+    assert "status=141" in done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr and "Exception" not in done.stderr
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_ask_an_empty_question_is_refused(tmp_path: Path, question: str) -> None:
+    done = _sondhani(["ask", question], _env(tmp_path))
+    assert done.returncode == 2 and done.stderr == "sondhani: empty question\n" and done.stdout == ""
+
+
+def test_ask_refuses_a_question_over_the_limit_as_the_bot_does(tmp_path: Path) -> None:
+    env = _env(tmp_path, SONDHANI_MAX_QUESTION_CHARS="1000")
+    long_question = "ক" * 5000
+    done = _sondhani(["ask", long_question], env)
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
+    assert "5000" in done.stderr and "SONDHANI_MAX_QUESTION_CHARS allows 1000" in done.stderr
+    good = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
+    batch = _sondhani(["ask", "--json"], env, stdin=f"{good}\n{long_question}\n{good}\n")
+    assert [json.loads(line)["question"] for line in batch.stdout.splitlines()] == [good, good]
+    assert "line 2:" in batch.stderr and "5000" in batch.stderr and "Traceback" not in batch.stderr
+    assert batch.returncode == 2  # like grep with an unreadable file: carry on, then report it
+
+
+def test_ask_from_another_directory_creates_nothing(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
+    env["PYTHONPATH"] = str(REPO)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"],
+        env=env, cwd=elsewhere, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "no corpus directory" in done.stderr and str(elsewhere / "data" / "articles") in done.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+class _EmptyNotFound(http.server.BaseHTTPRequestHandler):
+    """What a wrong SONDHANI_TELEGRAM_API_URL often is: a web server answering 404 with no body."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST  # noqa: N815
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        """Quiet."""
+
+
+def test_a_wrong_api_url_is_not_reported_as_a_bad_token(tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EmptyNotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        done = _sondhani(["run"], _env(tmp_path, TELEGRAM_BOT_TOKEN="123:ABC", SONDHANI_TELEGRAM_API_URL=url))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "rejected" not in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"The Bot API server at {url} answered 404: is SONDHANI_TELEGRAM_API_URL right?" in done.stderr
+    assert "123:ABC" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "hint"),
+    [(["ask", "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"], "ask it in Telegram"), (["index"], "/reindex")],
+)
+def test_a_held_state_directory_gets_a_hint_that_fits_the_command(
+    tmp_path: Path, command: list[str], hint: str
+) -> None:
+    env = _env(tmp_path)
+    config = EngineConfig(
+        data_dir=Path(env["SONDHANI_DATA_DIR"]),
+        state_dir=Path(env["SONDHANI_STATE_DIR"]),
+        embedding_model=None,
+        dense_mode="off",
+    )
+    with SearchEngine.open(config):
+        refused = _sondhani(command, env)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and hint in refused.stderr
+    assert ("/reindex" in refused.stderr) == (command[0] == "index")
