@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +22,7 @@ from retrieval.corpus import load_corpus
 from retrieval.engine import SearchEngine
 from retrieval.errors import SondhaniError, StateLocked
 from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
-from retrieval.models import Hit, IndexReport, SearchResult
+from retrieval.models import Hit, IndexReport, IndexStage, SearchResult
 
 log = logging.getLogger("sondhani")
 
@@ -185,12 +186,24 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _index_with_progress(engine: SearchEngine, rebuild: bool = False) -> IndexReport:
+    """Index with a bar on stderr (when it is a terminal): stage, passages done/total, and while
+    embedding the rate and time left (measured as the bot measures them, see bot.reindex)."""
     from tqdm import tqdm
 
-    with tqdm(total=0, unit="passage", file=sys.stderr, disable=None, leave=False) as bar:
+    from bot.reindex import EmbeddingPace
 
-        def progress(done: int, total: int, stage: str) -> None:
-            bar.set_description(stage)
+    pace = EmbeddingPace()
+    bar_format = "{desc}: {n_fmt}/{total_fmt} passages |{bar}|{postfix}"
+    with tqdm(desc="indexing", total=0, file=sys.stderr, disable=None, leave=False, bar_format=bar_format) as bar:
+
+        def progress(done: int, total: int, stage: IndexStage) -> None:
+            postfix = ""
+            if stage == "embedding":
+                pace.update(done, total, time.monotonic())
+                if pace.rate is not None and pace.left is not None:
+                    postfix = f"{pace.rate:.1f} passages/s, {tqdm.format_interval(pace.left)} left"
+            bar.set_description_str(stage, refresh=False)
+            bar.set_postfix_str(postfix, refresh=False)
             bar.total = total
             bar.n = done
             bar.refresh()

@@ -7,7 +7,10 @@ HTML; callers `html.escape` whatever they put into the placeholders.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from retrieval.models import IndexStage
 
 _BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 
@@ -32,17 +35,10 @@ BUTTON_PREV = "◀ আগের"
 BUTTON_UP = "👍"
 BUTTON_DOWN = "👎"
 
-_STAGES_BN = {
-    "loading": "ফাইল পড়া হচ্ছে",
-    "reading": "ফাইল পড়া হচ্ছে",
+_STAGES_BN: dict[IndexStage, str] = {  # every stage the indexer reports (IndexStage), no others
     "chunking": "অনুচ্ছেদে ভাগ করা হচ্ছে",
     "embedding": "এমবেডিং তৈরি হচ্ছে",
-    "indexing": "সূচি তৈরি হচ্ছে",
-    "lexical": "শব্দসূচি তৈরি হচ্ছে",
-    "dense": "ভেক্টর সূচি তৈরি হচ্ছে",
     "saving": "সংরক্ষণ করা হচ্ছে",
-    "swapping": "নতুন সূচি চালু হচ্ছে",
-    "done": "শেষ হয়েছে",
 }
 
 
@@ -78,6 +74,7 @@ class Texts:
     reindex_running: str
     reindex_started: str
     reindex_progress: str
+    reindex_pace: str  # embedding speed and time left, under reindex_progress
     reindex_summary: str
     reindex_skipped_line: str
     reindex_failed: str
@@ -102,6 +99,7 @@ class Texts:
     inline_no_answer: str
     untitled: str  # heads a result whose article states no title, outlet or date
     units: tuple[str, str, str]  # days, hours, minutes
+    seconds_unit: str
 
     def num(self, value: object) -> str:
         """A number in this language's digits."""
@@ -114,9 +112,15 @@ class Texts:
         parts = [f"{self.num(n)} {unit}" for n, unit in zip((days, hours), self.units[:2], strict=True) if n]
         return " ".join([*parts, f"{self.num(mins)} {self.units[2]}"])
 
-    def stage(self, stage: str) -> str:
+    def stage(self, stage: IndexStage) -> str:
         """A re-index stage word in this language."""
-        return _STAGES_BN.get(stage, stage) if self.lang == "bn" else stage
+        return _STAGES_BN[stage] if self.lang == "bn" else stage
+
+    def time_left(self, seconds: float) -> str:
+        """A remaining time, rounded up: "40 s" under a minute, else "2 h 5 min" in whole minutes."""
+        if seconds < 60:
+            return f"{self.num(math.ceil(max(seconds, 0)))} {self.seconds_unit}"
+        return self.duration(math.ceil(seconds / 60) * 60)
 
 
 BN = Texts(
@@ -159,6 +163,7 @@ BN = Texts(
     reindex_running="একটি সূচি-হালনাগাদ এখন চলছে। সেটি শেষ হলে আবার চেষ্টা করুন।",
     reindex_started="⏳ সূচি হালনাগাদ শুরু হয়েছে…",
     reindex_progress="⏳ সূচি হালনাগাদ চলছে…\n{stage}: {done}/{total}",
+    reindex_pace="গতি: {rate} অনুচ্ছেদ/সেকেন্ড · বাকি প্রায় {left}",
     reindex_summary=(
         "✅ সূচি হালনাগাদ শেষ ({seconds} সেকেন্ড)\n"
         "নতুন: {added} · হালনাগাদ: {updated} · বাদ: {removed} · অপরিবর্তিত: {unchanged} · "
@@ -202,6 +207,7 @@ BN = Texts(
     inline_no_answer="উত্তর পাওয়া যায়নি — অন্যভাবে লিখে দেখুন",
     untitled="শিরোনামহীন প্রতিবেদন",
     units=("দিন", "ঘণ্টা", "মিনিট"),
+    seconds_unit="সেকেন্ড",
 )
 
 EN = Texts(
@@ -248,6 +254,7 @@ EN = Texts(
     reindex_running="A re-index is running right now. Please try again when it has finished.",
     reindex_started="⏳ Re-index started…",
     reindex_progress="⏳ Re-indexing…\n{stage}: {done}/{total}",
+    reindex_pace="{rate} passages/s · about {left} left",
     reindex_summary=(
         "✅ Re-index finished ({seconds} s)\n"
         "added: {added} · updated: {updated} · removed: {removed} · unchanged: {unchanged} · "
@@ -291,6 +298,7 @@ EN = Texts(
     inline_no_answer="No answer found: try other words",
     untitled="Untitled report",
     units=("d", "h", "min"),
+    seconds_unit="s",
 )
 
 

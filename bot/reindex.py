@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from telegram import Message
@@ -18,21 +19,60 @@ from bot.messages import Texts
 from bot.render import esc
 from retrieval.engine import SearchEngine
 from retrieval.errors import CorpusError, ReindexInProgress
-from retrieval.models import IndexReport
+from retrieval.models import IndexReport, IndexStage
 
 log = logging.getLogger(__name__)
 MAX_SKIPPED_LINES = 10
+
+
+class EmbeddingPace:
+    """Passages per second and seconds left, from successive "embedding" reports.
+
+    The first report only sets the starting point: it comes after the first batch, whose time
+    includes loading the model, and would make the rate look far lower than it is."""
+
+    def __init__(self) -> None:
+        self._start: tuple[float, int] | None = None  # (monotonic time, passages done)
+        self._last = (0, 0)  # (done, total) of the latest report
+        self.rate: float | None = None  # passages per second, once two reports are in
+        self.left: float | None = None  # seconds
+
+    def update(self, done: int, total: int, now: float) -> None:
+        """Take one report of `done` of `total` passages embedded at time `now` (seconds)."""
+        new_run = self._start is None or total != self._last[1] or done < self._last[0]
+        self._last = (done, total)
+        if new_run:
+            self._start, self.rate, self.left = (now, done), None, None
+            return
+        assert self._start is not None
+        started, done_then = self._start
+        if now > started and done > done_then:
+            self.rate = (done - done_then) / (now - started)
+            self.left = max(total - done, 0) / self.rate
 
 
 class _Progress:
     """The latest (done, total, stage) reported by the worker thread; only touched on the loop."""
 
     def __init__(self) -> None:
-        self.done, self.total, self.stage = 0, 0, ""
+        self.done, self.total = 0, 0
+        self.stage: IndexStage | None = None
+        self.pace = EmbeddingPace()
         self.shown = ""  # the progress text the message shows now, if any
 
-    def set(self, done: int, total: int, stage: str) -> None:
+    def set(self, done: int, total: int, stage: IndexStage, now: float) -> None:
+        if stage == "embedding":
+            self.pace.update(done, total, now)
         self.done, self.total, self.stage = done, total, stage
+
+
+def progress_text(stage: IndexStage, done: int, total: int, pace: EmbeddingPace | None, texts: Texts) -> str:
+    """The progress message: stage and count, and while embedding its rate and time left."""
+    text = texts.reindex_progress.format(stage=esc(texts.stage(stage)), done=texts.num(done), total=texts.num(total))
+    if stage == "embedding" and pace is not None and pace.rate is not None and pace.left is not None:
+        rate = f"{pace.rate:.1f}" if pace.rate < 100 else f"{pace.rate:.0f}"
+        text += "\n" + texts.reindex_pace.format(rate=texts.num(rate), left=texts.time_left(pace.left))
+    return text
 
 
 class Reindexer:
@@ -70,8 +110,8 @@ class Reindexer:
         loop = asyncio.get_running_loop()
         progress = _Progress()
 
-        def on_progress(done: int, total: int, stage: str) -> None:  # called in the worker thread
-            loop.call_soon_threadsafe(progress.set, done, total, stage)
+        def on_progress(done: int, total: int, stage: IndexStage) -> None:  # called in the worker thread
+            loop.call_soon_threadsafe(progress.set, done, total, stage, time.monotonic())
 
         reporter = asyncio.create_task(self._report(message, progress, texts))
         try:
@@ -96,11 +136,9 @@ class Reindexer:
         """Edit the progress message when the progress changed, at most once per interval."""
         while True:
             await asyncio.sleep(self._interval)
-            if not progress.stage:
+            if progress.stage is None:
                 continue
-            text = texts.reindex_progress.format(
-                stage=esc(texts.stage(progress.stage)), done=texts.num(progress.done), total=texts.num(progress.total)
-            )
+            text = progress_text(progress.stage, progress.done, progress.total, progress.pace, texts)
             if text == progress.shown:
                 continue
             try:

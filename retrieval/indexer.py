@@ -26,7 +26,7 @@ from retrieval.corpus import LoadResult
 from retrieval.dense import ChromaStore
 from retrieval.embedder import Embedder
 from retrieval.lexical import LexicalIndex
-from retrieval.models import Article, IndexReport, Passage, ProgressCallback
+from retrieval.models import Article, IndexReport, IndexStage, Passage, ProgressCallback
 from retrieval.text import index_tokens, terms
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,6 @@ def _vectors(
     )
 
 
-def _notify(progress: ProgressCallback | None, done: int, total: int, stage: str) -> None:
+def _notify(progress: ProgressCallback | None, done: int, total: int, stage: IndexStage) -> None:
     if progress is not None:
         progress(done, total, stage)

