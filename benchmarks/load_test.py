@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.config import EngineConfig
+from retrieval.encoder import BUNDLED_MODEL
 from retrieval.engine import SearchEngine
 from tests.fake_bot_api import FakeBotApi
 
@@ -104,7 +105,8 @@ async def main(args: argparse.Namespace) -> int:
         data_dir, state_dir = Path(tmp) / "articles", Path(tmp) / "state"
         shutil.copytree(ROOT / "data" / "articles", data_dir)
         config = EngineConfig(data_dir=data_dir, state_dir=state_dir, dense_mode=args.dense,
-                              embedding_model=None if args.dense == "off" else EngineConfig.embedding_model)
+                              embedding_model=None if args.dense == "off" else BUNDLED_MODEL,
+                              embedding_threads=args.threads)
         started = time.perf_counter()
         with SearchEngine.open(config) as engine:
             report = engine.reindex()
@@ -140,6 +142,7 @@ async def start_bot(fake: FakeBotApi, data_dir: Path, state_dir: Path, args: arg
         "SONDHANI_DATA_DIR": str(data_dir),
         "SONDHANI_STATE_DIR": str(state_dir),
         "SONDHANI_DENSE": args.dense,
+        "SONDHANI_EMBEDDING_THREADS": str(args.threads),
         "SONDHANI_WEBHOOK_URL": "",
         "SONDHANI_USER_QUESTIONS_PER_MINUTE": str(max(10, args.rounds)),
     }
@@ -181,7 +184,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
     parser.add_argument("--rounds", type=int, default=2, help="questions per user, one burst per round (default 2)")
-    parser.add_argument("--dense", choices=("off", "auto", "on"), default="off", help="dense search (default off)")
+    parser.add_argument("--dense", choices=("off", "auto", "on"), default="auto", help="dense search (default auto)")
+    parser.add_argument("--threads", type=int, default=1, help="embedding threads (SONDHANI_EMBEDDING_THREADS)")
     parser.add_argument("--unthrottled", action="store_true", help="lift PTB's 30 msg/s overall limit")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a round's replies")
     return parser.parse_args(argv)

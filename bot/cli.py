@@ -22,7 +22,7 @@ from retrieval.corpus import load_corpus
 from retrieval.engine import SearchEngine
 from retrieval.errors import SondhaniError, StateLocked
 from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
-from retrieval.models import Hit, IndexReport, IndexStage, SearchResult
+from retrieval.models import NO_ANSWER_TEXT, Hit, IndexReport, IndexStage, SearchResult
 
 log = logging.getLogger("sondhani")
 
@@ -242,6 +242,7 @@ def result_as_json(result: SearchResult) -> dict[str, object]:
             for h in result.hits
         ],
         "elapsed_ms": round(result.elapsed_ms, 2),
+        "no_answer_reason": result.no_answer_reason,
     }
 
 
@@ -252,7 +253,8 @@ def _print_result(result: SearchResult, *, as_json: bool, out: TextIO) -> None:
         return
     out.write(f"\n? {result.question}\n")
     if not result.hits:
-        out.write("  কোনো উত্তর পাওয়া যায়নি: no passage in the corpus answers this question.\n")
+        reason = NO_ANSWER_TEXT.get(result.no_answer_reason or "", "no passage in the corpus answers this question")
+        out.write(f"  কোনো উত্তর পাওয়া যায়নি: {reason}.\n")
     for hit in result.hits:
         out.write(f"\n{hit.rank}. {_heading(hit)}\n")
         out.write("   " + hit.text.replace(hit.highlight, f"«{hit.highlight}»", 1) + "\n")

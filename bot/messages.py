@@ -61,6 +61,7 @@ class Texts:
     non_text: str
     rate_limited: str
     no_answer: str
+    no_answer_because: dict[str, str]  # NoAnswerReason -> one line shown under no_answer
     index_missing: str
     error: str
     unknown_command: str
@@ -150,6 +151,14 @@ BN = Texts(
         "দুঃখিত, এই প্রশ্নের উত্তর আমার সংবাদ-সংগ্রহে খুঁজে পাইনি।\n"
         "অন্য শব্দে বা আরও নির্দিষ্ট করে (নাম, স্থান, ঘটনা উল্লেখ করে) আবার জিজ্ঞেস করে দেখুন।"
     ),
+    no_answer_because={
+        "chatter": "নমস্কার! খবর নিয়ে যেকোনো প্রশ্ন বাংলায় লিখে পাঠান, যেমন: পুতিন কবে উত্তর কোরিয়া সফর করেন?",
+        "no_words": "প্রশ্নে খোঁজার মতো কোনো শব্দ নেই।",
+        "no_match": "প্রশ্নের কোনো শব্দ বা বিষয় সংগ্রহের কোনো প্রতিবেদনে নেই।",
+        "low_coverage": "কিছু প্রতিবেদনে প্রশ্নের দু-একটি শব্দ আছে, কিন্তু প্রশ্নটির উত্তর দেওয়ার মতো কিছু নেই।",
+        "low_similarity": "অর্থের দিক থেকে প্রশ্নটির কাছাকাছি কোনো অংশ পাইনি।",
+        "needs_dense": "ইংরেজি প্রশ্ন বোঝার মডেল এখন চালু নেই; প্রশ্নটি বাংলায় লিখে দেখুন।",
+    },
     index_missing="সংবাদ-সংগ্রহ এখনো সূচিবদ্ধ হয়নি। একটু পরে আবার চেষ্টা করুন।",
     error="দুঃখিত, একটি সমস্যা হয়েছে। একটু পরে আবার চেষ্টা করুন।",
     unknown_command="এই কমান্ডটি চিনি না। /help দেখুন।",
@@ -241,6 +250,14 @@ EN = Texts(
         "দুঃখিত, এই প্রশ্নের উত্তর আমার সংবাদ-সংগ্রহে খুঁজে পাইনি।\n"
         "Nothing in the news corpus answers this. Try other words, or name the person, place or event."
     ),
+    no_answer_because={
+        "chatter": "Hello! Send me any question about the news, e.g. When did Putin visit North Korea?",
+        "no_words": "The question has no words to search for.",
+        "no_match": "No report in the collection shares a word or the topic of the question.",
+        "low_coverage": "Some reports share a word or two with it, but none answers the question.",
+        "low_similarity": "No passage comes close to the question in meaning.",
+        "needs_dense": "The model that reads English questions is off right now; try asking in Bengali.",
+    },
     index_missing="The news corpus is not indexed yet. Please try again a little later.",
     error="Sorry, something went wrong. Please try again in a moment.",
     unknown_command="I don't know that command. See /help.",

@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.config import EngineConfig
+from retrieval.encoder import BUNDLED_MODEL
 
 
 class Settings(BaseSettings):
@@ -23,8 +24,11 @@ class Settings(BaseSettings):
     # Corpus, state and retrieval
     data_dir: Path = Path("data/articles")
     state_dir: Path = Path("data/state")
-    embedding_model: str = "intfloat/multilingual-e5-small"
+    embedding_model: str = BUNDLED_MODEL
     dense: Literal["auto", "on", "off"] = "auto"
+    embedding_threads: int = Field(default=1, ge=1, le=64)
+    embedding_device: str = "cpu"
+    hub_offline: bool = Field(default=False, validation_alias=AliasChoices("HF_HUB_OFFLINE", "SONDHANI_HUB_OFFLINE"))
     chroma_url: str | None = None
 
     # Telegram
@@ -109,4 +113,7 @@ class Settings(BaseSettings):
             embedding_model=model,
             dense_mode=self.dense,
             chroma_url=self.chroma_url,
+            embedding_threads=self.embedding_threads,
+            embedding_device=self.embedding_device,
+            hub_offline=self.hub_offline,
         )

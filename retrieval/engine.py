@@ -18,11 +18,19 @@ from retrieval import corpus, indexer, uploads
 from retrieval.catalog import Catalog, Generation
 from retrieval.config import EngineConfig
 from retrieval.dense import ChromaCollection, ChromaStore
-from retrieval.embedder import BENGALI_COVERAGE_NEEDED, Embedder, load_embedder
+from retrieval.encoder import BENGALI_COVERAGE_NEEDED, Encoder, load_encoder
 from retrieval.errors import IndexMissing, ModelUnavailable, ReindexInProgress
 from retrieval.lexical import LexicalIndex
-from retrieval.models import ArticleInfo, EngineStatus, IndexReport, ProgressCallback, SearchResult
-from retrieval.retriever import Retriever
+from retrieval.models import (
+    ArticleInfo,
+    EngineStatus,
+    IndexReport,
+    NoAnswerReason,
+    Passage,
+    ProgressCallback,
+    SearchResult,
+)
+from retrieval.retriever import Retriever, Signals
 from retrieval.snapshot import Snapshot
 from retrieval.statelock import StateLock
 from retrieval.text import terms
@@ -48,7 +56,7 @@ class SearchEngine:
         self._lock = lock
         self._catalog = catalog
         self._chroma = chroma
-        self._embedder: Embedder | None = None
+        self._embedder: Encoder | None = None
         self._dense_on = False
         self._dense_note = "dense search is off (SONDHANI_DENSE=off)"
         self._serving: _Serving | None = None
@@ -80,12 +88,17 @@ class SearchEngine:
             return
         started = time.perf_counter()
         try:
-            self._embedder = load_embedder(name, self.config.torch_threads)
+            self._embedder = load_encoder(
+                name,
+                threads=self.config.embedding_threads,
+                device=self.config.embedding_device,
+                hub_offline=self.config.hub_offline,
+            )
         except ModelUnavailable as exc:
-            self._dense_note = f"dense search is off: {exc}. Serving lexical (BM25) results only."
+            self._dense_note = f"dense search is off: {exc}; serving lexical (BM25) results only"
             log.warning("%s", self._dense_note)
             return
-        log.info("embedding model %s loaded in %.1f s", name, time.perf_counter() - started)
+        log.info("embedding model %s loaded in %.2f s", self._embedder.identity, time.perf_counter() - started)
         self._decide_dense()
 
     def _decide_dense(self) -> None:
@@ -95,10 +108,10 @@ class SearchEngine:
         if self.config.dense_mode == "on" or coverage >= BENGALI_COVERAGE_NEEDED:
             self._dense_on = True
             self._retriever = Retriever(self._embedder.embed_query)
-            self._dense_note = f"dense search on with {self._embedder.name} (Bengali word coverage {coverage:.0%})"
+            self._dense_note = f"dense search on with {self._embedder.identity} (Bengali word coverage {coverage:.0%})"
         else:
             self._dense_note = (
-                f"dense search off: {self._embedder.name} keeps only {coverage:.0%} of Bengali words intact "
+                f"dense search off: {self._embedder.identity} keeps only {coverage:.0%} of Bengali words intact "
                 f"(needs {BENGALI_COVERAGE_NEEDED:.0%}); serving lexical (BM25) results only"
             )
             log.warning("%s", self._dense_note)
@@ -141,7 +154,7 @@ class SearchEngine:
         """The generation's Chroma collection, when dense search is on and it was built with this model."""
         if not self._dense_on or self._embedder is None:
             return None
-        if generation.model != self._embedder.name or not generation.dense:
+        if generation.model != self._embedder.identity or not generation.dense:
             return None
         return self._chroma.open(generation.id)
 
@@ -172,6 +185,13 @@ class SearchEngine:
             raise IndexMissing("no index yet: run `sondhani index` (or /reindex in the bot)")
         return self._retriever.search(serving.snapshot, question, k)
 
+    def gather(self, question: str) -> tuple[Signals | None, NoAnswerReason | None]:
+        """The rankings a search would fuse, before fusion: for benchmarks that compare tunings."""
+        serving = self._serving
+        if serving is None:
+            raise IndexMissing("no index yet")
+        return self._retriever.gather(serving.snapshot, question)
+
     # --- indexing -------------------------------------------------------------------------------
 
     def reindex(self, *, rebuild: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
@@ -196,7 +216,7 @@ class SearchEngine:
             and not rebuild
             and report.added == report.updated == report.removed == 0
             and previous.generation.dense == wants_dense
-            and (not wants_dense or previous.generation.model == self._embedder.name)  # type: ignore[union-attr]
+            and (not wants_dense or previous.generation.model == self._embedder.identity)  # type: ignore[union-attr]
         )
         if up_to_date:
             assert previous is not None
@@ -225,7 +245,7 @@ class SearchEngine:
         return EngineStatus(
             articles=len(serving.articles) if serving else 0,
             passages=len(serving.snapshot.passages) if serving else 0,
-            embedding_model=self.config.embedding_model if self.config.dense_mode != "off" else None,
+            embedding_model=self._model_name(),
             dense_enabled=bool(serving and serving.snapshot.dense is not None and self._dense_on),
             dense_note=self._dense_note + self._missing_vectors_note(),
             last_indexed_at=generation.finished_at if generation else None,
@@ -233,11 +253,21 @@ class SearchEngine:
             generation=generation.id if generation else None,
         )
 
+    def _model_name(self) -> str | None:
+        """The loaded model's full identity, or the configured name when it did not load."""
+        if self._embedder is not None:
+            return self._embedder.identity
+        return self.config.embedding_model if self.config.dense_mode != "off" else None
+
     def _missing_vectors_note(self) -> str:
         serving = self._serving
         if self._dense_on and serving is not None and serving.snapshot.dense is None:
             return "; the current index has no vectors for this model yet: re-index to use them"
         return ""
+
+    def passages(self) -> list[Passage]:
+        """The serving passages, in index order."""
+        return list(self._serving.snapshot.passages) if self._serving else []
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in doc_id order."""

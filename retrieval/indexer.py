@@ -24,7 +24,7 @@ from retrieval.catalog import Catalog
 from retrieval.chunking import chunk_article
 from retrieval.corpus import LoadResult
 from retrieval.dense import ChromaStore
-from retrieval.embedder import Embedder
+from retrieval.encoder import Encoder
 from retrieval.lexical import LexicalIndex
 from retrieval.models import Article, IndexReport, IndexStage, Passage, ProgressCallback
 from retrieval.text import index_tokens, terms
@@ -40,7 +40,7 @@ class BuildInputs:
     state_dir: Path
     catalog: Catalog
     chroma: ChromaStore | None
-    embedder: Embedder | None  # None: lexical-only generation
+    embedder: Encoder | None  # None: lexical-only generation
 
 
 def new_generation_id() -> str:
@@ -85,7 +85,7 @@ def build(
     started = time.perf_counter()
     generation = new_generation_id()
     embedder = inputs.embedder
-    inputs.catalog.begin(generation, embedder.name if embedder else None, dense=embedder is not None)
+    inputs.catalog.begin(generation, embedder.identity if embedder else None, dense=embedder is not None)
     try:
         articles = [(a, article_hash(a)) for a in loaded.articles]
         passages = [p for a in loaded.articles for p in chunk_article(a)]
@@ -119,16 +119,16 @@ def discard(inputs: BuildInputs, generation: str) -> None:
 
 
 def _vectors(
-    catalog: Catalog, embedder: Embedder, texts: list[str], rebuild: bool, progress: ProgressCallback | None
+    catalog: Catalog, embedder: Encoder, texts: list[str], rebuild: bool, progress: ProgressCallback | None
 ) -> tuple[np.ndarray, int]:
     """Vectors for every passage: cached ones reused (unless rebuilding), the rest embedded."""
     hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
-    cached = {} if rebuild else catalog.cached_vectors(embedder.name, hashes)
+    cached = {} if rebuild else catalog.cached_vectors(embedder.identity, hashes)
     missing = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.values())
     for start in range(0, len(missing), EMBED_BATCH):
         batch = missing[start : start + EMBED_BATCH]
-        vectors = embedder.embed_documents([texts[i] for i in batch], batch_size=EMBED_BATCH)
-        catalog.store_vectors(embedder.name, [(hashes[i], v) for i, v in zip(batch, vectors, strict=True)])
+        vectors = embedder.embed_documents([texts[i] for i in batch])
+        catalog.store_vectors(embedder.identity, [(hashes[i], v) for i, v in zip(batch, vectors, strict=True)])
         cached.update((hashes[i], v) for i, v in zip(batch, vectors, strict=True))
         _notify(progress, min(start + EMBED_BATCH, len(missing)), len(missing), "embedding")
     return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, embedder.dimension), np.float32), len(

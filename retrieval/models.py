@@ -7,6 +7,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+# Why a question got no passage. Callers word these for their users; the library only names them.
+NoAnswerReason = Literal[
+    "no_words",  # nothing searchable in the question (punctuation, emoji, only function words)
+    "chatter",  # a greeting or filler ("hi", "ok", "hello world"), not a question
+    "no_match",  # no passage shares a word with the question, and nothing is close in meaning
+    "low_coverage",  # the best passages hold too little of what the question asks about
+    "low_similarity",  # judged by meaning alone (English), nothing is close enough
+    "needs_dense",  # an English question, and dense (cross-lingual) search is off
+]
+NO_ANSWER_TEXT: dict[str, str] = {
+    "no_words": "the question has no searchable words",
+    "chatter": "this looks like a greeting or chatter, not a question",
+    "no_match": "no passage shares a word with the question or comes close to its meaning",
+    "low_coverage": "no passage covers enough of what the question asks about",
+    "low_similarity": "no passage is close enough in meaning to the question",
+    "needs_dense": "an English question needs the multilingual model, and dense search is off: ask in Bengali",
+}
+
 
 @dataclass(frozen=True)
 class Article:
@@ -58,7 +76,7 @@ class SearchResult:
     question: str
     hits: list[Hit]
     elapsed_ms: float
-    no_answer_reason: str | None = None  # set when hits were withheld on purpose
+    no_answer_reason: NoAnswerReason | None = None  # set when no passage is returned
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Literal
 import avro
 import regex
 
-from retrieval.text import content_terms, normalize, terms
+from retrieval.text import content_terms, fold, normalize, terms
 
 Script = Literal["bengali", "romanised", "english"]
 
@@ -49,6 +49,7 @@ class AnalysedQuery:
     """What the retriever searches with."""
 
     text: str  # normalised question (transliterated when it was romanised)
+    raw: str  # as the user wrote it
     script: Script
     words: list[str]  # folded surface words
     content: list[str]  # words that carry meaning
@@ -69,7 +70,27 @@ def analyse(question: str) -> AnalysedQuery:
     script = detect_script(question)
     text = normalize(avro.parse(question.lower())) if script == "romanised" else normalize(question)
     found = terms(text)
-    return AnalysedQuery(text=text, script=script, words=found, content=content_terms(found))
+    return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content_terms(found))
+
+
+# Greetings and filler people send a bot instead of a question, in English, Banglish and Bengali.
+_CHATTER_RAW = """
+hi hii hiii hello helo hey heya hiya yo ok okay okk k kk thanks thank thx ty tnx you u bye goodbye good morning
+evening night afternoon welcome lol haha hahaha hmm hm test testing world please pls sorry yes no yeah yep nope sure
+cool nice great wow oh ah everyone everybody all lot much so very dear bro bhai sir madam friend friends salam salaam assalamualaikum asalamualaikum dhonnobad dhonyobad donnobad shuvo shubho
+kemon acho achen achho bhalo valo
+হাই হ্যালো হেলো ধন্যবাদ ওকে আচ্ছা ঠিক আছে শুভ সকাল সন্ধ্যা রাত্রি কেমন আছেন আছো আছ ভালো সালাম আসসালামু আলাইকুম
+"""
+_CHATTER = frozenset(fold(normalize(w.lower())) for w in _CHATTER_RAW.split())
+_LETTERS = regex.compile(r"[\p{L}\p{M}]+")
+
+
+def is_chatter(query: AnalysedQuery) -> bool:
+    """A greeting or filler ("hi", "ok", "hello world", "how are you", "aaaa"), which no passage should answer.
+
+    Judged on the words as typed, so a romanised greeting is caught before transliteration."""
+    typed = [fold(normalize(w)) for w in _LETTERS.findall(query.raw.lower())]
+    return bool(typed) and all(w in _CHATTER or w in _ENGLISH_MARKERS or len(set(w)) == 1 for w in typed)
 
 
 def sound_key(word: str) -> str:

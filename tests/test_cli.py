@@ -60,10 +60,10 @@ def test_ask_json_reads_stdin_and_indexes_first(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["question"] for line in lines] == [questions.splitlines()[0], questions.splitlines()[2]]
     first, second = lines
-    assert set(first) == {"question", "results", "elapsed_ms"}
+    assert set(first) == {"question", "results", "elapsed_ms", "no_answer_reason"}
     assert len(first["results"]) == 2 and set(first["results"][0]) == JSON_KEYS
-    assert first["results"][0]["highlight"] in first["results"][0]["text"]
-    assert second["results"] == []
+    assert first["results"][0]["highlight"] in first["results"][0]["text"] and first["no_answer_reason"] is None
+    assert second["results"] == [] and second["no_answer_reason"] in {"low_coverage", "no_match"}
     assert "no index yet" in done.stderr
 
 

@@ -13,7 +13,7 @@ from bot.messages import Texts
 from bot.render import answer_keyboard, answer_page, page_count
 from bot.store import QuestionRecord
 from retrieval.errors import IndexMissing
-from retrieval.models import Hit
+from retrieval.models import SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
     except IndexMissing:
         await message.reply_text(t.index_missing, do_quote=True)
         return
+    if result.no_answer_reason == "chatter" and not explicit:
+        return  # "thanks!" in reply to the bot in a group needs no answer
     record = QuestionRecord(
         question=question,
         source="private" if chat.type == ChatType.PRIVATE else "group",
@@ -57,7 +59,7 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
         elapsed_ms=result.elapsed_ms,
     )
     qid = await svc.store.save_question(record, result.hits)
-    await reply_with_answer(message, qid, question, result.hits, svc.settings.results_per_page, t)
+    await reply_with_answer(message, qid, question, result, svc.settings.results_per_page, t)
 
 
 async def _admit(
@@ -81,11 +83,15 @@ async def _admit(
 
 
 async def reply_with_answer(
-    message: Message, qid: str, question: str, hits: list[Hit], per_page: int, t: Texts
+    message: Message, qid: str, question: str, result: SearchResult, per_page: int, t: Texts
 ) -> None:
-    """Reply with the first page of hits and its buttons, or with the no-answer hint."""
+    """Reply with the first page of hits and its buttons, or with why nothing answers (a greeting
+    gets a greeting back, not an apology)."""
+    hits = result.hits
     if not hits:
-        await message.reply_text(t.no_answer, do_quote=True)
+        because = t.no_answer_because.get(result.no_answer_reason or "", "")
+        text = because if result.no_answer_reason == "chatter" else "\n".join(filter(None, (t.no_answer, because)))
+        await message.reply_text(text, do_quote=True)
         return
     pages = page_count(len(hits), per_page)
     await message.reply_text(

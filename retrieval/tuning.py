@@ -1,0 +1,45 @@
+"""Every knob of the retriever in one object, with where its value came from.
+
+Values were chosen by benchmarks/fusion_sweep.py on the dev questions (../shared/eval/dev.jsonl, over
+the seed articles alone and with the bn-news-qa passages as distractors) and bn-news-qa's train
+split; the trade-off tables are in docs/measurements.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class RetrievalTuning:
+    """Knobs of gathering, fusion and the no-answer decision."""
+
+    # Gathering
+    candidates: int = 50  # passages each ranking contributes
+    sentence_pool: int = 20  # per ranking, the leading candidates re-ranked by their best sentence
+    max_sound_expansions: int = 3  # corpus words a Banglish / unknown word may stand for
+    sound_key_chars_per_edit: int = 4  # a sound-alike may differ by one edit per this many key letters
+    prefix_match_min: int = 4  # code points a stem needs before a longer word built on it counts
+    romanised_dense_input: Literal["raw", "avro", "both"] = "both"  # what the model reads of Banglish
+
+    # Fusion (reciprocal rank, k = rrf_k)
+    rrf_k: int = 60
+    lexical_weight: float = 1.0
+    sentence_weight: float = 0.7  # stable from 0.35 to 0.8 on dev and bn-news-qa
+    # The dense weight falls from max to min as lexical search covers more of the question. Any fixed
+    # weight, even 0.1, cost bn-news-qa Recall@1 (0.887 -> 0.857) and dev hit@1; so the model weighs in
+    # only where lexical search is unsure, and a question it covers well keeps its lexical order.
+    dense_weight_max: float = 1.5  # lexical coverage at or below confident_coverage_low
+    dense_weight_min: float = 0.0  # lexical coverage at or above confident_coverage_high
+    confident_coverage_low: float = 0.2
+    confident_coverage_high: float = 0.6
+
+    # No-answer decision
+    leaders: int = 3  # fused and lexical leaders whose coverage is checked
+    min_coverage: float = 0.5  # share of the question's content (IDF-weighted) a leader must hold...
+    min_dense_similarity: float = 0.83  # ...or the best passage's cosine with the question (Bengali)
+    min_romanised_similarity: float = 0.86  # the same for Banglish: Latin gibberish reached 0.84
+    min_english_similarity: float = 0.81  # English questions, judged by the model alone
+    sound_alike_credit: float = 0.5  # coverage credit of a sound-alike for a Bengali word
+    sound_alike_credit_romanised: float = 1.0  # ... for a romanised word (the transliteration is a guess)
