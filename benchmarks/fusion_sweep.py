@@ -65,6 +65,7 @@ class FrozenSignals:
     dense: list[tuple[str, float]]
     coverages: dict[str, float]
     leaders: int
+    with_model: bool = True
 
     @property
     def top_similarity(self) -> float:
@@ -269,8 +270,8 @@ def report_fusion(
     weak = [c for c in bn + bengali(dev_seeds) if c.signals and c.signals.lexical_confidence() < 0.7]
     print(f"\nthe same on the {len(weak)} questions whose lexical leaders cover under 0.7 of them (bn-news-qa + dev):")
     for label, tuning in rows:
-        w = ranking_scores(weak, tuning)
-        print(f"{label:<44} hit@1 {w['hit@1']:.3f}  hit@3 {w['hit@3']:.3f}  MRR@10 {w['mrr@10']:.3f}")
+        on_weak = ranking_scores(weak, tuning)
+        print(f"{label:<44} hit@1 {on_weak['hit@1']:.3f}  hit@3 {on_weak['hit@3']:.3f}  MRR@10 {on_weak['mrr@10']:.3f}")
     banglish = [c for c in dev_seeds if c.kind == "banglish"]
     if banglish:
         print("banglish ranks (default fusion):", [first_rank(c, ungated)[0] for c in banglish])

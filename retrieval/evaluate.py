@@ -38,6 +38,7 @@ class Judgement:
     correct_no_answer: bool  # for unanswerable questions
     returned: int
     elapsed_ms: float
+    highlight_answers: bool | None = None  # answer-judged and found: does its highlight hold the answer?
 
 
 class ReportDict(TypedDict):
@@ -75,6 +76,12 @@ class EvalReport:
     def no_answer_accuracy(self) -> tuple[int, int]:
         rows = [j for j in self.judgements if not j.answerable]
         return sum(1 for j in rows if j.correct_no_answer), len(rows)
+
+    def highlights(self) -> tuple[int, int]:
+        """Of the questions judged by answer strings whose first right passage was found at rank 1, how
+        many have the answer inside that passage's highlighted sentence."""
+        rows = [j for j in self.judgements if j.highlight_answers is not None and j.rank == 1]
+        return sum(1 for j in rows if j.highlight_answers), len(rows)
 
     def latency(self) -> tuple[float, float]:
         times = sorted(j.elapsed_ms for j in self.judgements)
@@ -135,16 +142,21 @@ def judge(q: Question, result: SearchResult, doc_groups: dict[str, str]) -> Judg
     by_doc = q.doc is not None and q.doc in doc_groups
     answerable = by_doc or bool(q.answers)
     rank = None
+    highlight_answers = None
     if answerable:
         for hit in result.hits:
             if _correct(q, hit, doc_groups, by_doc):
                 rank = hit.rank
+                if not by_doc:
+                    highlight_answers = any(normalize(a) in normalize(hit.highlight) for a in q.answers)
                 break
     forbidden = [normalize(f) for f in q.forbid]
     correct_no_answer = not answerable and (
         not result.hits if not forbidden else not any(f in normalize(h.text) for h in result.hits for f in forbidden)
     )
-    return Judgement(q, rank, answerable, correct_no_answer, len(result.hits), result.elapsed_ms)
+    return Judgement(
+        q, rank, answerable, correct_no_answer, len(result.hits), result.elapsed_ms, highlight_answers
+    )
 
 
 def _correct(q: Question, hit: Hit, doc_groups: dict[str, str], by_doc: bool) -> bool:
@@ -174,6 +186,9 @@ def format_report(report: EvalReport, k: int) -> str:
     right, total = report.no_answer_accuracy()
     if total:
         lines.append(f"no-answer accuracy: {right}/{total} = {right / total:.3f}")
+    held, first = report.highlights()
+    if first:
+        lines.append(f"highlight holds the answer: {held}/{first} of the right first passages")
     p50, p95 = report.latency()
     lines.append(f"latency ms: p50 {p50:.1f}  p95 {p95:.1f}  (k={k})")
     return "\n".join(lines)

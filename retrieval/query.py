@@ -77,7 +77,8 @@ def analyse(question: str) -> AnalysedQuery:
 _CHATTER_RAW = """
 hi hii hiii hello helo hey heya hiya yo ok okay okk k kk thanks thank thx ty tnx you u bye goodbye good morning
 evening night afternoon welcome lol haha hahaha hmm hm test testing world please pls sorry yes no yeah yep nope sure
-cool nice great wow oh ah everyone everybody all lot much so very dear bro bhai sir madam friend friends salam salaam assalamualaikum asalamualaikum dhonnobad dhonyobad donnobad shuvo shubho
+cool nice great wow oh ah everyone everybody all lot much so very dear
+bro bhai sir madam friend friends salam salaam assalamualaikum asalamualaikum dhonnobad dhonyobad donnobad shuvo shubho
 kemon acho achen achho bhalo valo
 হাই হ্যালো হেলো ধন্যবাদ ওকে আচ্ছা ঠিক আছে শুভ সকাল সন্ধ্যা রাত্রি কেমন আছেন আছো আছ ভালো সালাম আসসালামু আলাইকুম
 """

@@ -74,6 +74,7 @@ class Signals:
     snapshot: Snapshot
     stems: PassageStems
     tuning: RetrievalTuning
+    with_model: bool = False  # the model ranked this question (dense search is on)
     lexical: list[str] = field(default_factory=list)  # passage ids, BM25 order
     sentence: list[str] = field(default_factory=list)  # the leading candidates by their best sentence
     dense: list[tuple[str, float]] = field(default_factory=list)  # (passage id, cosine), best first
@@ -115,6 +116,9 @@ class RankingSignals(Protocol):
 
     @property
     def top_similarity(self) -> float: ...
+
+    @property
+    def with_model(self) -> bool: ...
 
     def coverage(self, pid: str) -> float: ...
 
@@ -161,6 +165,7 @@ class Retriever:
         signals.lexical = [
             snapshot.passages[i].passage_id for i, _ in snapshot.lexical.search(query.tokens, self.tuning.candidates)
         ]
+        signals.with_model = snapshot.dense is not None and self._embed_query is not None
         signals.dense = self._dense(snapshot, self._dense_inputs(analysed, question))
         if not signals.lexical and not signals.dense:
             return None, "no_match"
@@ -263,7 +268,8 @@ def decide(signals: RankingSignals, fused: list[tuple[str, float]], tuning: Retr
     if signals.script == "english":
         return None if signals.top_similarity >= tuning.min_english_similarity else "low_similarity"
     leaders = [pid for pid, _ in fused[: tuning.leaders]] + signals.lexical[: tuning.leaders]
-    if max((signals.coverage(pid) for pid in set(leaders)), default=0.0) >= tuning.min_coverage:
+    needed = tuning.min_coverage if signals.with_model else tuning.min_coverage_lexical_only
+    if max((signals.coverage(pid) for pid in set(leaders)), default=0.0) >= needed:
         return None
     rescue = tuning.min_romanised_similarity if signals.script == "romanised" else tuning.min_dense_similarity
     if signals.dense and signals.top_similarity >= rescue:

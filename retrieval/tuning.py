@@ -38,6 +38,7 @@ class RetrievalTuning:
     # No-answer decision
     leaders: int = 3  # fused and lexical leaders whose coverage is checked
     min_coverage: float = 0.5  # share of the question's content (IDF-weighted) a leader must hold...
+    min_coverage_lexical_only: float = 0.4  # ...when no model can rescue a paraphrase (dense off)
     min_dense_similarity: float = 0.83  # ...or the best passage's cosine with the question (Bengali)
     min_romanised_similarity: float = 0.86  # the same for Banglish: Latin gibberish reached 0.84
     min_english_similarity: float = 0.81  # English questions, judged by the model alone

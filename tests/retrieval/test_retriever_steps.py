@@ -56,7 +56,13 @@ def test_coverage_just_below_and_just_above_the_threshold() -> None:
     share = signals.coverage("a#0")
     assert 0.2 < share < 0.8
     fused = fuse(signals, RetrievalTuning())
-    above = replace(RetrievalTuning(), min_coverage=share - 0.01, min_dense_similarity=2.0)
+    # Without a model the lexical-only threshold applies; with one, the (higher) threshold it can rescue.
+    above = replace(RetrievalTuning(), min_coverage_lexical_only=share - 0.01, min_coverage=2.0)
+    below = replace(RetrievalTuning(), min_coverage_lexical_only=share + 0.01, min_coverage=0.0)
+    assert decide(signals, fused, above) is None
+    assert decide(signals, fused, below) == "low_coverage"
+    signals.with_model = True
+    above = replace(RetrievalTuning(), min_coverage=share - 0.01, min_coverage_lexical_only=2.0)
     below = replace(RetrievalTuning(), min_coverage=share + 0.01, min_dense_similarity=2.0)
     assert decide(signals, fused, above) is None
     assert decide(signals, fused, below) == "low_coverage"
@@ -64,6 +70,7 @@ def test_coverage_just_below_and_just_above_the_threshold() -> None:
 
 def test_a_close_dense_match_rescues_a_question_lexical_search_barely_covers() -> None:
     signals = _signals("শহরে নতুন ট্রেন চলছে?", RetrievalTuning())
+    signals.with_model = True
     signals.lexical = ["b#0"]
     signals.dense = [("a#0", 0.90), ("b#0", 0.70)]
     fused = fuse(signals, RetrievalTuning())
