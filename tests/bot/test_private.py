@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.messages import texts_for
 from bot.render import headline
 from tests.bot.conftest import INJURED, UNANSWERABLE, WONSAN, RunningBot, start_bot
 from tests.fake_bot_api import FakeBotApi
@@ -164,3 +165,17 @@ async def test_sources_lists_the_articles_with_paging(fake: FakeBotApi, settings
 async def test_unknown_command_points_to_help(bot: RunningBot) -> None:
     reply = await bot.command("/foo")
     assert "/help" in reply["text"]
+
+
+async def test_no_answer_says_why(bot: RunningBot) -> None:
+    answer = await bot.say(UNANSWERABLE)
+    reason = bot.engine.search(UNANSWERABLE, 10).no_answer_reason
+    assert reason is not None
+    assert texts_for("bn").no_answer_because[reason] in answer["text"]
+
+
+async def test_a_greeting_gets_a_greeting_back_not_an_apology(bot: RunningBot) -> None:
+    for greeting in ("hi", "ধন্যবাদ"):
+        answer = await bot.say(greeting)
+        assert answer["text"] == texts_for("bn").no_answer_because["chatter"]
+        assert "খুঁজে পাইনি" not in answer["text"] and not buttons(answer)
