@@ -40,7 +40,7 @@ from telegram.ext import (
 
 from bot import render, webhook
 from bot.context import SERVICES_KEY, BotApplication, BotContext, Services
-from bot.handlers import admin, buttons, errors, general, groups, inline, private
+from bot.handlers import admin, buttons, errors, general, groups, inline, links, private
 from bot.messages import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from bot.ratelimit import UserRateLimiter
 from bot.reindex import Reindexer
@@ -101,6 +101,7 @@ def build_application(
     )
     new = filters.UpdateType.MESSAGE  # commands other than /ask ignore edits
     private_chat, group_chat = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    admins = filters.User(user_id=settings.admin_ids, allow_empty=False)
     not_text = (
         filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.AUDIO
         | filters.VIDEO_NOTE | filters.ANIMATION | filters.LOCATION | filters.CONTACT
@@ -113,8 +114,11 @@ def build_application(
         CommandHandler("reindex", admin.reindex, filters=new),
         CommandHandler("status", admin.status, filters=new),
         CommandHandler("stats", admin.stats, filters=new),
+        CommandHandler("add", links.add_command, filters=new),
         MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
         MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
+        # An admin's link is fetched; anyone else's stays a question and is never fetched.
+        MessageHandler(private_chat & new & admins & links.OnlyLinks(), links.link_message),
         MessageHandler(private_chat & filters.TEXT, private.question),
         MessageHandler(private_chat & new & not_text, private.not_text),
         MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.RepliesToBot(), groups.follow_up),

@@ -32,6 +32,7 @@ LOCKED_HINTS = {
     "index": "stop it first, or send /reindex to the running bot",
     "ask": "if that is the bot, ask it in Telegram, or stop it first",
     "eval": "if that is the bot, stop it first",
+    "add": "if that is the bot, send it /add with the link instead",
 }
 
 
@@ -86,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("-k", type=int, default=10, help="passages looked at per question (default 10)")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.set_defaults(handler=cmd_eval)
+
+    from bot.add_cli import cmd_add
+
+    add = commands.add_parser("add", help="add articles from links (fetched, cleaned, saved, indexed)")
+    add.add_argument("urls", nargs="+", metavar="URL", help="http(s) links to news articles")
+    add.set_defaults(handler=cmd_add)
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook if configured)")
     run.set_defaults(handler=cmd_run)

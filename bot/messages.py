@@ -24,6 +24,7 @@ ADMIN_COMMANDS = (
     ("reindex", "সংগ্রহ আবার সূচিবদ্ধ করুন"),
     ("status", "ইঞ্জিনের অবস্থা"),
     ("stats", "ব্যবহারের পরিসংখ্যান"),
+    ("add", "লিংক থেকে খবর যোগ করুন: /add URL"),
 )
 
 # Labels inside an answer (always Bengali).

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.config import EngineConfig
 from retrieval.encoder import BUNDLED_MODEL
+from retrieval.webpages import FetchPolicy
 
 
 class Settings(BaseSettings):
@@ -47,8 +48,14 @@ class Settings(BaseSettings):
     user_questions_per_minute: int = Field(default=10, ge=1)
     max_question_chars: int = Field(default=1000, ge=10)
     max_upload_bytes: int = Field(default=2_000_000, ge=1_000)
+    history_days: float = Field(default=30, gt=0)  # questions, votes and audit rows older than this are deleted
     timezone: str = "Asia/Dhaka"
     log_level: str = "INFO"
+
+    # Adding articles from links (/add, `sondhani add`)
+    fetch_allow_private: bool = False
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    fetch_max_bytes: int = Field(default=5_000_000, ge=100_000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -103,6 +110,13 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         """An empty line in .env means "not set"."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    def fetch_policy(self) -> FetchPolicy:
+        """How links are fetched: size and time limits, and whether private addresses may be reached."""
+        return FetchPolicy(
+            timeout=self.fetch_timeout_seconds, deadline=2 * self.fetch_timeout_seconds,
+            max_bytes=self.fetch_max_bytes, allow_private=self.fetch_allow_private,
+        )
 
     def engine_config(self) -> EngineConfig:
         """The retrieval library's view of these settings."""

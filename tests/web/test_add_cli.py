@@ -1,0 +1,46 @@
+"""`sondhani add URL...` as a real subprocess against the local news site."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.web import pages
+from tests.web.server import NewsSite
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(args: list[str], tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    corpus = tmp_path / "articles"
+    if not corpus.exists():
+        shutil.copytree(REPO / "data" / "articles", corpus)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
+    env.update(SONDHANI_DATA_DIR=str(corpus), SONDHANI_STATE_DIR=str(tmp_path / "state"), SONDHANI_DENSE="off",
+               SONDHANI_FETCH_TIMEOUT_SECONDS="2", **extra)
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_add_saves_indexes_and_the_article_answers(site: NewsSite, tmp_path: Path) -> None:
+    done = _run(["add", site.url("/news/flood"), site.url("/login")], tmp_path, SONDHANI_FETCH_ALLOW_PRIVATE="true")
+    assert done.returncode == 1, done.stderr  # one of the two links was refused
+    (line,) = done.stdout.splitlines()
+    assert line.startswith(f"added: {pages.FLOOD.title} | {pages.FLOOD.outlet} | 2025-07-12 | 5 passages")
+    assert "not added: " + site.url("/login") + ": the page asks for a login" in done.stderr
+    asked = _run(["ask", "--json", "-k", "1", "সুরমা নদীর পানি কানাইঘাট পয়েন্টে বিপৎসীমার কত ওপরে?"], tmp_path)
+    (hit,) = json.loads(asked.stdout)["results"]
+    assert hit["url"] == site.url("/news/flood") and hit["title"] == pages.FLOOD.title
+
+    again = _run(["add", site.url("/news/flood?utm_campaign=share")], tmp_path, SONDHANI_FETCH_ALLOW_PRIVATE="true")
+    assert again.returncode == 1 and "already in the corpus" in again.stderr and not again.stdout
+
+
+def test_add_refuses_loopback_without_the_setting(site: NewsSite, tmp_path: Path) -> None:
+    done = _run(["add", site.url("/news/mango")], tmp_path)
+    assert done.returncode == 1 and "private, local or reserved address" in done.stderr
+    assert site.requests == [] and not list((tmp_path / "articles").glob("web_*"))
