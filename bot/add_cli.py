@@ -1,4 +1,5 @@
-"""`sondhani add URL...`: add articles from links to the corpus, then re-index once for the batch.
+"""`sondhani add URL...`: add articles from links to the corpus, then re-index once for the batch;
+`sondhani fetch`: the same for the new entries of SONDHANI_FEEDS.
 
 Each link gets one line: on stdout what was added (title | outlet | date | passages | url | file), on
 stderr why a link was refused. Exit status 0 when every link was added, 1 when any was refused.
@@ -42,3 +43,39 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
         )))
     sys.stdout.flush()
     return 1 if refused else 0
+
+
+def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
+    """Poll SONDHANI_FEEDS once, add the new entries' articles, re-index once for the batch.
+
+    One line per feed (new, refused, left for later, not modified, error) and one per added article.
+    Exit status 0, 1 when any feed failed, 2 when no feed is configured."""
+    from bot.cli import _index_with_progress, _no_corpus, format_index_report
+    from bot.feeds import STATE_NAME
+    from retrieval.feeds import poll_feeds
+
+    if not settings.feeds:
+        print("sondhani: no feeds configured: set SONDHANI_FEEDS to comma-separated RSS/Atom URLs", file=sys.stderr)
+        return 2
+    if _no_corpus(settings):
+        return 2
+    with SearchEngine.open(settings.engine_config()) as engine:
+        report = poll_feeds(
+            list(settings.feeds), settings.data_dir, settings.state_dir / STATE_NAME, settings.fetch_policy(),
+            pages_per_host=settings.feed_pages_per_host, host_delay=settings.feed_host_delay_seconds,
+        )
+        if report.added or not engine.has_index():
+            print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
+    for feed in report.feeds:
+        state = "not modified" if feed.not_modified else f"{feed.entries} entries"
+        line = (f"feed {feed.url}: {state}, {len(feed.added)} new, {len(feed.refused)} refused, "
+                f"{feed.deferred} left for the next poll")
+        print(line + (f"; error: {feed.error}" if feed.error else ""))
+        for article in feed.added:
+            print(f"  added: {article.title or '(untitled)'} | {article.outlet or '-'} | {article.published or '-'} "
+                  f"| {article.url}")
+        for link, reason in feed.refused:
+            print(f"  refused: {link}: {reason}")
+    print(f"{len(report.added)} new articles in {report.seconds:.1f} s")
+    sys.stdout.flush()
+    return 1 if any(feed.error for feed in report.feeds) else 0

@@ -38,6 +38,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import feeds as feed_polling
 from bot import render, webhook
 from bot.context import SERVICES_KEY, BotApplication, BotContext, Services
 from bot.handlers import admin, buttons, errors, general, groups, inline, links, private
@@ -115,6 +116,7 @@ def build_application(
         CommandHandler("status", admin.status, filters=new),
         CommandHandler("stats", admin.stats, filters=new),
         CommandHandler("add", links.add_command, filters=new),
+        CommandHandler("feeds", feed_polling.feeds_command, filters=new),
         MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
         MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
         # An admin's link is fetched; anyone else's stays a question and is never fetched.
@@ -131,6 +133,8 @@ def build_application(
         ChosenInlineResultHandler(inline.chosen_result),
     ])
     app.add_error_handler(errors.on_error)
+    app.bot_data[feed_polling.FEEDS_KEY] = poller = feed_polling.FeedPoller(settings, engine)
+    feed_polling.schedule(app, poller)
     return app
 
 

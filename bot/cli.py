@@ -33,6 +33,7 @@ LOCKED_HINTS = {
     "ask": "if that is the bot, ask it in Telegram, or stop it first",
     "eval": "if that is the bot, stop it first",
     "add": "if that is the bot, send it /add with the link instead",
+    "fetch": "the running bot polls the feeds itself (/feeds now)",
 }
 
 
@@ -88,11 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.set_defaults(handler=cmd_eval)
 
-    from bot.add_cli import cmd_add
+    from bot.add_cli import cmd_add, cmd_fetch
 
     add = commands.add_parser("add", help="add articles from links (fetched, cleaned, saved, indexed)")
     add.add_argument("urls", nargs="+", metavar="URL", help="http(s) links to news articles")
     add.set_defaults(handler=cmd_add)
+
+    fetch = commands.add_parser("fetch", help="poll SONDHANI_FEEDS once and add the new articles")
+    fetch.set_defaults(handler=cmd_fetch)
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook if configured)")
     run.set_defaults(handler=cmd_run)

@@ -23,6 +23,12 @@ class LinkTexts:
     refused: str  # one link that was not added, and why
     index_later: str  # saved, but a re-index was already running
     index_failed: str
+    feeds_none: str
+    feeds_polling: str
+    feeds_header: str
+    feeds_line: str
+    feeds_error: str
+    feeds_never: str
 
     def num(self, value: object) -> str:
         """A number in this language's digits."""
@@ -39,6 +45,12 @@ LINK_BN = LinkTexts(
     refused="❌ {url}\nযোগ করা গেল না: {reason}",
     index_later="খবর রাখা হয়েছে, কিন্তু আরেকটি সূচি-হালনাগাদ চলছিল; পরের /reindex-এ এটি খোঁজা যাবে।",
     index_failed="❌ সূচি হালনাগাদ হয়নি: {reason}",
+    feeds_none="কোনো ফিড ঠিক করা নেই: SONDHANI_FEEDS-এ RSS/Atom ফিডের ঠিকানা দিন।",
+    feeds_polling="ফিডগুলো এখন পড়া হচ্ছে; একটু পরে আবার /feeds দেখুন।",
+    feeds_header="<b>ফিড</b>",
+    feeds_line="• {url}\nশেষ পড়া: {when} · নতুন খবর: {new} · মোট যোগ: {total}",
+    feeds_error="\n⚠️ শেষ ত্রুটি: {error}",
+    feeds_never="এখনো পড়া হয়নি",
 )
 
 LINK_EN = LinkTexts(
@@ -51,6 +63,12 @@ LINK_EN = LinkTexts(
     refused="❌ {url}\nNot added: {reason}",
     index_later="Saved, but another re-index was running: it becomes searchable at the next /reindex.",
     index_failed="❌ The re-index failed: {reason}",
+    feeds_none="No feeds are configured: set SONDHANI_FEEDS to RSS/Atom feed URLs.",
+    feeds_polling="The feeds are being polled right now; send /feeds again in a moment.",
+    feeds_header="<b>Feeds</b>",
+    feeds_line="• {url}\nlast poll: {when} · new articles: {new} · added in all: {total}",
+    feeds_error="\n⚠️ last error: {error}",
+    feeds_never="not polled yet",
 )
 
 

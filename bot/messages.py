@@ -25,6 +25,7 @@ ADMIN_COMMANDS = (
     ("status", "ইঞ্জিনের অবস্থা"),
     ("stats", "ব্যবহারের পরিসংখ্যান"),
     ("add", "লিংক থেকে খবর যোগ করুন: /add URL"),
+    ("feeds", "নিউজ ফিডের অবস্থা"),
 )
 
 # Labels inside an answer (always Bengali).

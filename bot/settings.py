@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     fetch_allow_private: bool = False
     fetch_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
     fetch_max_bytes: int = Field(default=5_000_000, ge=100_000)
+    feeds: Annotated[tuple[str, ...], NoDecode] = ()
+    feed_interval_minutes: int = Field(default=30, ge=1)
+    feed_pages_per_host: int = Field(default=10, ge=1, le=1000)
+    feed_host_delay_seconds: float = Field(default=2.0, ge=0, le=60)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -67,6 +71,19 @@ class Settings(BaseSettings):
                 return frozenset(int(p) for p in parts)
             except ValueError as exc:
                 raise ValueError("SONDHANI_ADMIN_IDS must be comma-separated numeric Telegram user ids") from exc
+        return value
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _parse_feeds(cls, value: object) -> object:
+        """Comma-separated http(s) feed URLs; a bad one is a configuration error at start."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, (list, tuple)):
+            for url in value:
+                if not re.match(r"https?://[^/\s]+", str(url), re.IGNORECASE):
+                    raise ValueError(f"SONDHANI_FEEDS must be comma-separated http(s) URLs (got {url!r})")
+            return tuple(str(url) for url in value)
         return value
 
     @field_validator("timezone")

@@ -60,7 +60,12 @@ _saving = threading.Lock()  # the duplicate checks and the write are one step, e
 
 
 class PageRefused(CorpusError):
-    """The link could not be added; the message says why in one line, for the admin."""
+    """The link could not be added; the message says why in one line, for the admin. `transient`: a
+    timeout, a dropped connection or a 5xx/429 answer, which may work later (feeds retry those)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class AlreadyInCorpus(PageRefused):
@@ -181,6 +186,32 @@ def normalize_url(url: str) -> str:
 
 def fetch(url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> Fetched:
     """GET an HTML page within the policy's limits, following redirects ourselves so each hop is checked."""
+    raw = fetch_raw(url, policy, HTML_TYPES, client=client)
+    if not raw.mime and _looks_binary(raw.body):
+        raise PageRefused("the link is not a web page (it has no type and its content is binary)")
+    html = decode_html(raw.body, raw.charset)
+    return Fetched(raw.url, raw.mime or "text/html", html, raw.seconds)
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """A successful (2xx) or 304 answer, its body read within the limits."""
+
+    url: str  # after redirects
+    status: int
+    mime: str  # "" when the server sent no Content-Type
+    charset: str | None
+    headers: dict[str, str]
+    body: bytes
+    seconds: float
+
+
+def fetch_raw(
+    url: str, policy: FetchPolicy, types: frozenset[str], *, headers: dict[str, str] | None = None,
+    client: httpx.Client | None = None,
+) -> RawResponse:
+    """GET url within the policy, accepting only the given media types (or none stated); a 304 (answer
+    to conditional `headers`) comes back with an empty body. Raises PageRefused with the reason."""
     started = time.monotonic()
     own = client is None
     http = client or httpx.Client(
@@ -194,45 +225,48 @@ def fetch(url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> 
         trust_env=False,  # no proxy from the environment: the address we checked is the one we connect to
     )
     try:
-        return _fetch(http, check_url(url), policy, started)
+        return _fetch(http, check_url(url), policy, types, headers or {}, started)
     except httpx.TimeoutException:
-        raise PageRefused(f"the site did not answer within {policy.timeout:g} seconds") from None
-    except httpx.TooManyRedirects:
-        raise PageRefused("too many redirects") from None
+        raise PageRefused(f"the site did not answer within {policy.timeout:g} seconds", transient=True) from None
     except httpx.HTTPError as exc:
-        raise PageRefused(f"the page could not be fetched ({type(exc).__name__}: {exc})") from None
+        raise PageRefused(f"the page could not be fetched ({type(exc).__name__}: {exc})", transient=True) from None
     finally:
         if own:
             http.close()
 
 
-def _fetch(http: httpx.Client, url: str, policy: FetchPolicy, started: float) -> Fetched:
+def _fetch(
+    http: httpx.Client, url: str, policy: FetchPolicy, types: frozenset[str], headers: dict[str, str], started: float
+) -> RawResponse:
     seen = {normalize_url(url)}
     for _ in range(policy.max_redirects + 1):
         parts = urlsplit(url)
         assert parts.hostname is not None  # check_url made sure
         check_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), policy)
-        with http.stream("GET", url) as response:
+        with http.stream("GET", url, headers=headers) as response:
             if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
                 url = check_url(urljoin(url, response.headers["location"]))
                 if normalize_url(url) in seen:
                     raise PageRefused("the site redirects in a loop")
                 seen.add(normalize_url(url))
                 continue
-            if response.status_code >= 400:
-                raise PageRefused(f"the site answered {response.status_code} {response.reason_phrase}".rstrip())
-            content_type = response.headers.get("content-type", "")
-            mime = content_type.split(";", 1)[0].strip().lower()
-            if mime and mime not in HTML_TYPES:
+            status = response.status_code
+            answer = dict(response.headers)
+            if status == 304:
+                return RawResponse(str(response.url), status, "", None, answer, b"", time.monotonic() - started)
+            if status >= 400:
+                transient = status >= 500 or status == 429
+                raise PageRefused(f"the site answered {status} {response.reason_phrase}".rstrip(), transient=transient)
+            mime = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if mime and mime not in types:
                 raise PageRefused(f"the link is not a web page but {mime}: only news article pages can be added")
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > policy.max_bytes:
                 raise PageRefused(f"the page is larger than the {_mb(policy.max_bytes)} limit ({_mb(int(declared))})")
             body = _read(response, policy, started)
-            if not mime and _looks_binary(body):
-                raise PageRefused("the link is not a web page (it has no type and its content is binary)")
-            html = decode_html(body, response.charset_encoding)
-            return Fetched(str(response.url), mime or "text/html", html, time.monotonic() - started)
+            return RawResponse(
+                str(response.url), status, mime, response.charset_encoding, answer, body, time.monotonic() - started
+            )
     raise PageRefused(f"more than {policy.max_redirects} redirects")
 
 
@@ -245,7 +279,7 @@ def _read(response: httpx.Response, policy: FetchPolicy, started: float) -> byte
         if size > policy.max_bytes:
             raise PageRefused(f"the page is larger than the {_mb(policy.max_bytes)} limit")
         if time.monotonic() - started > policy.deadline:
-            raise PageRefused(f"the page did not finish arriving within {policy.deadline:g} seconds")
+            raise PageRefused(f"the page did not finish arriving within {policy.deadline:g} seconds", transient=True)
         chunks.append(chunk)
     return b"".join(chunks)
 

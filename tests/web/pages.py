@@ -256,3 +256,29 @@ def short_page() -> str:
 <meta property="og:type" content="article"></head>
 <body><article><h1>ভিডিও: বৃষ্টিতে ঢাকার রাস্তা</h1><p>সকালের বৃষ্টিতে ঢাকার অনেক রাস্তায় পানি জমেছে।</p>
 </article></body></html>"""
+
+
+_DISTRICTS = ("বগুড়া", "দিনাজপুর", "কুমিল্লা", "নোয়াখালী", "যশোর", "বরিশাল", "পাবনা", "টাঙ্গাইল", "ময়মনসিংহ", "রংপুর")
+
+
+def generated(n: int) -> Page:
+    """The n-th of many distinct short reports (for feeds): a bridge opening in a district, numbers differ."""
+    district = _DISTRICTS[n % len(_DISTRICTS)]
+    num = str(n).translate(_BN_DIGITS)
+    length = str(100 + 7 * n).translate(_BN_DIGITS)
+    cost = str(20 + n).translate(_BN_DIGITS)
+    return Page(
+        slug=f"gen-{n}",
+        title=f"{district}য় {num} নম্বর সেতুর নির্মাণকাজ শুরু",
+        outlet="দৈনিক নতুন আলো",
+        published=f"2025-05-{1 + n % 28:02d}",
+        metadata="meta",
+        body=(
+            f"{district} জেলার একটি খালের ওপর {num} নম্বর সেতুর নির্মাণকাজ আজ আনুষ্ঠানিকভাবে শুরু হয়েছে। "
+            f"সেতুটির দৈর্ঘ্য হবে {length} মিটার এবং এতে খরচ ধরা হয়েছে {cost} কোটি টাকা।",
+            f"স্থানীয় সরকার প্রকৌশল অধিদপ্তরের নির্বাহী প্রকৌশলী জানান, {num} নম্বর সেতুর কাজ দুই বছরের মধ্যে শেষ হবে। "
+            "সেতুটি চালু হলে আশপাশের অন্তত ২০টি গ্রামের মানুষ সহজে উপজেলা সদরে যেতে পারবেন।",
+            f"এলাকার কৃষকেরা বলছেন, এত দিন নৌকায় করে খাল পার হয়ে {district} শহরে ফসল নিতে হতো। "
+            "বর্ষায় খালে স্রোত বেড়ে গেলে পারাপার বন্ধ থাকত এবং ফসল নষ্ট হতো।",
+        ),
+    )

@@ -8,6 +8,7 @@ it records every request path so a test can tell that something was never fetche
 from __future__ import annotations
 
 import contextlib
+import html
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from tests.web import pages
 
 ARTICLE_PATHS = {f"/news/{page.slug}": page for page in pages.ARTICLES}
+RSS_ETAG = '"rss-v1"'
 
 
 class NewsSite:
@@ -26,6 +28,8 @@ class NewsSite:
         self.requests: list[str] = []  # request paths with query, in order
         self.user_agents: list[str] = []
         self.huge_bytes_sent = 0
+        self.conditional: list[tuple[str, str | None, str | None]] = []  # (path, If-None-Match, If-Modified-Since)
+        self.feed_extra: list[str] = []  # paths added to the RSS feed (a new entry appears), changing its ETag
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self.root = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -87,7 +91,12 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
 
         def _route(self, path: str) -> None:
             root = site.root
-            if path in ARTICLE_PATHS:
+            if path.startswith("/feeds/"):
+                self._feed(path)
+            elif path.startswith("/gen/"):
+                page = pages.generated(int(path.rsplit("/", 1)[1]))
+                self._html(pages.render(page, root + path))
+            elif path in ARTICLE_PATHS:
                 self._html(pages.render(ARTICLE_PATHS[path], root + path))
             elif path == "/news/mango-amp":  # the same story under another canonical URL
                 self._html(pages.render(pages.MANGO, root + "/news/mango-amp"))
@@ -155,4 +164,54 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, b"not found", "text/plain")
 
+        def _feed(self, path: str) -> None:
+            site.conditional.append((path, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")))
+            if path == "/feeds/rss.xml":
+                etag = RSS_ETAG if not site.feed_extra else f'"rss-v{1 + len(site.feed_extra)}"'
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                links = ["/news/mango?utm_source=rss&utm_medium=feed", site.root + "/news/turtle", "/news/flood",
+                         "/section/saradesh", *site.feed_extra]
+                self._send(200, rss(links).encode(), "application/rss+xml; charset=utf-8", ETag=etag,
+                           Last_Modified="Sat, 28 Nov 2026 06:00:00 GMT")
+            elif path == "/feeds/atom.xml":
+                self._send(200, atom(["/news/turtle", "/gen/0"]).encode(), "application/atom+xml")
+            elif path == "/feeds/twenty.xml":
+                self._send(200, rss([f"/gen/{n}" for n in range(1, 21)]).encode(), "application/rss+xml")
+            elif path == "/feeds/broken.xml":
+                self._send(200, b"<rss><channel><item><link>/news/mango</link></item>", "application/rss+xml")
+            elif path == "/feeds/page.html":
+                self._html(pages.index_page())
+            elif path == "/feeds/entities.xml":
+                bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+                        b'<!ENTITY b "&a;&a;&a;&a;">]><rss>&b;</rss>')
+                self._send(200, bomb, "application/xml")
+            else:
+                self._send(404, b"no such feed", "text/plain")
+
     return Handler
+
+
+def rss(links: list[str]) -> str:
+    """An RSS 2.0 feed of the given article links (relative ones are resolved against the feed's URL)."""
+    items = "".join(
+        f"<item><title>খবর {i}</title><link>{html.escape(link)}</link><guid isPermaLink=\"false\">id-{i}</guid>"
+        f"<pubDate>Sat, 28 Nov 2026 0{i % 10}:00:00 GMT</pubDate></item>"
+        for i, link in enumerate(links)
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>দৈনিক নতুন আলো</title>'
+            f"<link>/</link>{items}</channel></rss>")
+
+
+def atom(links: list[str]) -> str:
+    """An Atom feed of the given article links."""
+    entries = "".join(
+        f'<entry><title>খবর {i}</title><link rel="alternate" href="{html.escape(link)}"/><id>urn:x:{i}</id></entry>'
+        for i, link in enumerate(links)
+    )
+    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>সাগরবার্তা</title>{entries}</feed>")
+

@@ -44,3 +44,16 @@ def test_add_refuses_loopback_without_the_setting(site: NewsSite, tmp_path: Path
     done = _run(["add", site.url("/news/mango")], tmp_path)
     assert done.returncode == 1 and "private, local or reserved address" in done.stderr
     assert site.requests == [] and not list((tmp_path / "articles").glob("web_*"))
+
+
+def test_fetch_polls_the_feeds_once(site: NewsSite, tmp_path: Path) -> None:
+    feeds = f"{site.url('/feeds/twenty.xml')},{site.url('/feeds/missing.xml')}"
+    done = _run(["fetch"], tmp_path, SONDHANI_FETCH_ALLOW_PRIVATE="true", SONDHANI_FEEDS=feeds,
+                SONDHANI_FEED_PAGES_PER_HOST="20", SONDHANI_FEED_HOST_DELAY_SECONDS="0")
+    assert done.returncode == 1, done.stderr  # the missing feed is an error; the other still worked
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"feed {site.url('/feeds/twenty.xml')}: 20 entries, 20 new, 0 refused")
+    assert "error: the site answered 404" in done.stdout and lines[-1].startswith("20 new articles")
+    assert "articles: 25 (25 added" in done.stderr  # no index before: the seed articles are indexed too
+    none = _run(["fetch"], tmp_path)
+    assert none.returncode == 2 and "SONDHANI_FEEDS" in none.stderr

@@ -1,0 +1,129 @@
+"""News feeds in the running bot: SONDHANI_FEEDS polled every SONDHANI_FEED_INTERVAL_MINUTES by PTB's
+JobQueue, one incremental re-index per poll that added something, and `/feeds` for admins.
+
+A poll runs in a worker thread (fetching is blocking I/O) and never overlaps another. When a re-index
+is already running, the articles are saved but indexed at the next poll (or /reindex): never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext
+
+from bot.context import BotContext, message_of
+from bot.handlers.admin import allowed
+from bot.link_texts import link_texts_for
+from bot.render import esc
+from bot.settings import Settings
+from retrieval.engine import SearchEngine
+from retrieval.errors import CorpusError, ReindexInProgress
+from retrieval.feeds import FeedState, PollReport, load_state, poll_feeds
+
+log = logging.getLogger(__name__)
+FEEDS_KEY = "feeds"
+STATE_NAME = "feeds.json"
+FIRST_POLL_SECONDS = 30.0  # after start: let the bot come up and answer first
+
+
+class FeedPoller:
+    """Polls the configured feeds, one poll at a time, and re-indexes after a poll that added articles."""
+
+    def __init__(self, settings: Settings, engine: SearchEngine) -> None:
+        self.settings = settings
+        self._engine = engine
+        self._lock = asyncio.Lock()
+        self._index_pending = False  # articles saved while another re-index ran
+
+    @property
+    def state_path(self) -> Path:
+        """Where what was seen and each feed's last poll are kept (beside the index, one file)."""
+        return self.settings.state_dir / STATE_NAME
+
+    def states(self) -> list[FeedState]:
+        """Each configured feed's state, in configuration order (a feed never polled has an empty one)."""
+        known = load_state(self.state_path)
+        return [known.get(url) or FeedState(url=url) for url in self.settings.feeds]
+
+    async def poll(self) -> PollReport | None:
+        """Poll every feed once; None when a poll is already running."""
+        if self._lock.locked():
+            return None
+        async with self._lock:
+            s = self.settings
+            report = await asyncio.to_thread(
+                poll_feeds, list(s.feeds), s.data_dir, self.state_path, s.fetch_policy(),
+                pages_per_host=s.feed_pages_per_host, host_delay=s.feed_host_delay_seconds,
+            )
+            if report.added or self._index_pending:
+                try:
+                    await asyncio.to_thread(self._engine.reindex)
+                    self._index_pending = False
+                except ReindexInProgress:
+                    self._index_pending = True
+                    log.info("Feed articles saved; a re-index is running, they are indexed at the next poll")
+                except CorpusError as exc:
+                    self._index_pending = True
+                    log.error("Re-index after a feed poll failed: %s", exc)
+            errors = sum(1 for feed in report.feeds if feed.error)
+            log.info("Feed poll: %d feeds, %d new articles, %d feeds with errors, %.1f s",
+                     len(report.feeds), len(report.added), errors, report.seconds)
+            return report
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any], poller: FeedPoller) -> bool:
+    """Poll every SONDHANI_FEED_INTERVAL_MINUTES while the application runs; False when not scheduled."""
+    if not poller.settings.feeds:
+        return False
+    if app.job_queue is None:
+        log.warning("SONDHANI_FEEDS is set but PTB's job queue is missing: "
+                    "pip install 'python-telegram-bot[job-queue]'")
+        return False
+    app.job_queue.run_repeating(
+        _poll_job, interval=60 * poller.settings.feed_interval_minutes, first=FIRST_POLL_SECONDS,
+        name="feeds", data=poller,
+    )
+    return True
+
+
+async def _poll_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    job = context.job
+    if job is not None:
+        await cast(FeedPoller, job.data).poll()
+
+
+async def feeds_command(update: Update, context: BotContext) -> None:
+    """/feeds: each feed with its last poll, new articles and last error; `/feeds now` polls first."""
+    args = context.args or []
+    if not await allowed(update, context, "/feeds", " ".join(args)):
+        return
+    user = update.effective_user
+    t = link_texts_for(user.language_code if user else None)
+    poller = cast(FeedPoller, context.bot_data[FEEDS_KEY])
+    message = message_of(update)
+    if not poller.settings.feeds:
+        await message.reply_text(t.feeds_none)
+        return
+    if args and args[0].lower() == "now":
+        if await poller.poll() is None:
+            await message.reply_text(t.feeds_polling)
+            return
+    zone = poller.settings.zone
+    lines = [t.feeds_header]
+    for state in poller.states():
+        when = t.feeds_never
+        if state.last_poll:
+            moment = datetime.fromisoformat(state.last_poll.replace("Z", "+00:00")).astimezone(zone)
+            when = f"{moment:%Y-%m-%d %H:%M} {zone.key}"
+        line = t.feeds_line.format(
+            url=esc(state.url), when=esc(when), new=t.num(state.last_new), total=t.num(state.total_added),
+        )
+        if state.last_error:
+            line += t.feeds_error.format(error=esc(state.last_error[:300]))
+        lines.append(line)
+    await message.reply_text("\n\n".join(lines))

@@ -1,0 +1,64 @@
+"""Feeds in the running bot: the JobQueue job polls them and re-indexes once; /feeds reports each feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.feeds import FEEDS_KEY, FeedPoller
+from tests.bot.conftest import ADMIN_ID, make_settings, start_bot
+from tests.fake_bot_api import FakeBotApi
+from tests.web import pages
+from tests.web.server import NewsSite, news_site
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with news_site() as running:
+        yield running
+
+
+async def test_the_scheduled_poll_adds_and_indexes_and_feeds_reports_it(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, site: NewsSite
+) -> None:
+    feeds = (site.url("/feeds/rss.xml"), site.url("/feeds/broken.xml"))
+    settings = make_settings(
+        fake, corpus_dir, tmp_path / "state", fetch_allow_private=True, fetch_timeout_seconds=1.0,
+        feeds=feeds, feed_interval_minutes=5, feed_host_delay_seconds=0.0,
+    )
+    async with start_bot(fake, settings) as bot:
+        admin = bot.user(ADMIN_ID, first_name="Admin")
+        before = await bot.command("/feeds", user=admin)
+        assert before["text"].count("এখনো পড়া হয়নি") == 2
+
+        assert bot.app.job_queue is not None
+        (job,) = bot.app.job_queue.get_jobs_by_name("feeds")
+        assert job.trigger.interval.total_seconds() == 300  # type: ignore[attr-defined]
+        await job.run(bot.app)  # what the job queue does when the interval comes round
+        titles = {a.title for a in bot.engine.articles()}
+        assert {p.title for p in pages.ARTICLES} <= titles and len(bot.engine.articles()) == 8
+
+        answer = await bot.say("সুরমা নদীর পানি কানাইঘাট পয়েন্টে বিপৎসীমার কত ওপর দিয়ে বইছে?")
+        assert pages.FLOOD.title in answer["text"].split("২.")[0]
+
+        report = (await bot.command("/feeds", user=admin))["text"]
+        rss_part, broken_part = report.split("\n\n")[1:]
+        assert "নতুন খবর: ৩" in rss_part and "⚠️" not in rss_part
+        assert "নতুন খবর: ০" in broken_part and "not well-formed" in broken_part
+
+        poller: FeedPoller = bot.app.bot_data[FEEDS_KEY]
+        again = await poller.poll()
+        assert again is not None and not again.added and again.feeds[0].not_modified
+
+
+async def test_feeds_is_for_admins_and_says_when_none_are_configured(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path
+) -> None:
+    async with start_bot(fake, make_settings(fake, corpus_dir, tmp_path / "state")) as bot:
+        refusal = await bot.command("/feeds", user=bot.user(999))
+        assert "পরিচালকদের" in refusal["text"]
+        none = await bot.command("/feeds", user=bot.user(ADMIN_ID))
+        assert "SONDHANI_FEEDS" in none["text"]
+        assert bot.app.job_queue is None or not bot.app.job_queue.get_jobs_by_name("feeds")
