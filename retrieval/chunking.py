@@ -15,19 +15,19 @@ MAX_WORDS = 60  # a few sentences: enough context, short enough to read in a cha
 MIN_WORDS = 12  # shorter paragraphs (subheadings, one-liners) join the next paragraph
 
 
-def chunk_article(article: Article, max_words: int = MAX_WORDS, min_words: int = MIN_WORDS) -> list[Passage]:
+def chunk_article(article: Article) -> list[Passage]:
     """Split an article's cleaned paragraphs into passages of whole sentences."""
     groups: list[list[_Sentence]] = []
     carry: list[_Sentence] = []
     for paragraph in article.text.split("\n\n"):
         sentences = carry + _sentences(paragraph)
         carry = []
-        if _count_words(sentences) < min_words:
+        if _count_words(sentences) < MIN_WORDS:
             carry = sentences
             continue
-        groups.extend(_pack(sentences, max_words))
+        groups.extend(_pack(sentences))
     if carry:
-        if groups and _count_words(groups[-1]) + _count_words(carry) <= max_words:
+        if groups and _count_words(groups[-1]) + _count_words(carry) <= MAX_WORDS:
             groups[-1] = groups[-1] + carry
         else:
             groups.append(carry)
@@ -56,11 +56,11 @@ def _join(group: list[_Sentence]) -> str:
     return "".join(s.text + ("\n" if s.ends_line else " ") for s in group).rstrip()
 
 
-def _pack(sentences: list[_Sentence], max_words: int) -> list[list[_Sentence]]:
+def _pack(sentences: list[_Sentence]) -> list[list[_Sentence]]:
     """Greedy packing of sentences into groups under max_words, folding a short tail back in."""
     groups: list[list[_Sentence]] = [[]]
     for sentence in sentences:
-        if groups[-1] and _count_words(groups[-1]) + len(sentence.text.split()) > max_words:
+        if groups[-1] and _count_words(groups[-1]) + len(sentence.text.split()) > MAX_WORDS:
             groups.append([])
         groups[-1].append(sentence)
     if len(groups) > 1 and _count_words(groups[-1]) < MIN_WORDS:

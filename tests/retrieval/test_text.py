@@ -1,4 +1,4 @@
-"""The analyser's traps (../shared/docs/bengali-text.md), one test each."""
+"""The analyser's traps (listed in retrieval/text.py's docstring), one test each."""
 
 from __future__ import annotations
 
