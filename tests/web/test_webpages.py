@@ -12,12 +12,14 @@ import pytest
 from retrieval.corpus import load_corpus
 from retrieval.webpages import (
     AlreadyInCorpus,
+    CheckedBackend,
     FetchPolicy,
     PageRefused,
     add_from_url,
     check_host,
     decode_html,
     fetch,
+    make_client,
     normalize_url,
 )
 from tests.web import pages
@@ -217,3 +219,20 @@ def test_normalize_url_drops_tracking_and_noise_only() -> None:
     )
     assert normalize_url("http://example.com") == "http://example.com/"
     assert normalize_url("http://example.com/a?id=7") != normalize_url("http://example.com/a?id=8")
+
+
+def test_the_connection_itself_goes_only_to_checked_addresses(site: NewsSite) -> None:
+    """The socket is opened to an address checked at connect time (no DNS rebinding between check and
+    connect): "localhost" is refused there too, and allowed when its network is."""
+    port = int(site.root.rsplit(":", 1)[1])
+    with pytest.raises(PageRefused, match="private, local or reserved"):
+        CheckedBackend(FetchPolicy()).connect_tcp("localhost", port, timeout=1)
+    stream = CheckedBackend(FetchPolicy(allowed_networks=("127.0.0.0/8", "::1/128"))).connect_tcp(
+        "localhost", port, timeout=1
+    )
+    stream.close()
+    client = make_client(FetchPolicy())
+    try:
+        assert isinstance(client._transport._pool._network_backend, CheckedBackend)  # type: ignore[attr-defined]
+    finally:
+        client.close()
