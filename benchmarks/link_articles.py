@@ -14,7 +14,7 @@ import time
 from benchmarks.common import config_for, temp_corpus
 from retrieval.corpus import load_corpus
 from retrieval.engine import SearchEngine
-from retrieval.webpages import FetchPolicy, add_from_url
+from retrieval.webpages import FetchPolicy, add_from_url, extract, fetch
 from tests.web import pages
 from tests.web.measure import measure
 from tests.web.server import news_site
@@ -26,10 +26,15 @@ QUESTION = "রাজশাহীতে হিমসাগর আমের দ�
 def extraction() -> None:
     print("page    metadata  body kept        furniture through  title  date        seconds  outlet")
     with news_site() as site:
-        for page in pages.ARTICLES:
+        for page in (*pages.ARTICLES, pages.HILSA):
             corpus = temp_corpus(with_bn_news_qa=False, bundled=False)
-            added = add_from_url(corpus, site.url(f"/news/{page.slug}"), POLICY)
+            url = site.url(f"/news/{page.slug}")
+            raw = extract(fetch(url, POLICY).html, url)
+            alone = measure(page, raw.text)
+            added = add_from_url(corpus, url, POLICY)
             q = measure(page, load_corpus(corpus).articles[0].text)
+            print(f"  trafilatura alone: body {alone.body_share:.0%}, furniture {alone.furniture_through}/"
+                  f"{alone.furniture_total} {list(alone.leaked)}")
             print(
                 f"{page.slug:7} {page.metadata:9} {q.body_kept:2}/{q.body_total} = {q.body_share:5.1%}  "
                 f"{q.furniture_through:2}/{q.furniture_total} = {q.furniture_share:5.1%}     "

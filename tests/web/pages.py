@@ -124,7 +124,7 @@ FLOOD = Page(
     ),
 )
 
-ARTICLES = (MANGO, TURTLE, FLOOD)
+ARTICLES = (MANGO, TURTLE, FLOOD)  # one site layout (HILSA, further down, is a WordPress theme)
 BN_MONTHS = ("জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর",
              "নভেম্বর", "ডিসেম্বর")
 _BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
@@ -138,10 +138,13 @@ def bengali_date(iso: str) -> str:
 
 def furniture_texts(page: Page) -> list[str]:
     """Every piece of text on the page that is not the article: what must not be let through."""
-    return [
+    pieces = [
         *NAV, *TICKER, *ADS, *SHARE, RELATED_HEADING, *RELATED, COMMENT_HEADING, *COMMENTS,
-        NEWSLETTER, COOKIE, READ_MORE, *footer(page.outlet), "লগইন", "নিবন্ধন",
+        NEWSLETTER, READ_MORE, *footer(page.outlet),
     ]
+    if page.metadata == "yoast":
+        return [*pieces, LONG_COMMENT, CAPTION, "সর্বাধিক পঠিত", "ট্যাগ: ইলিশ, চাঁদপুর", "চাঁদপুর প্রতিনিধি"]
+    return [*pieces, COOKIE, "লগইন", "নিবন্ধন"]
 
 
 def _head(page: Page, url: str) -> str:
@@ -282,3 +285,80 @@ def generated(n: int) -> Page:
             "বর্ষায় খালে স্রোত বেড়ে গেলে পারাপার বন্ধ থাকত এবং ফসল নষ্ট হতো।",
         ),
     )
+
+
+HILSA = Page(
+    slug="hilsa",
+    title="চাঁদপুরে ইলিশ ধরায় ২২ দিনের নিষেধাজ্ঞা শুরু",
+    outlet="মেঘনা টাইমস",
+    published="2025-10-04",
+    metadata="yoast",  # a WordPress theme: JSON-LD @graph, body paragraphs split by <br>, a related box inside
+    section="অর্থনীতি",
+    body=(
+        "মা ইলিশ রক্ষায় চাঁদপুরের পদ্মা ও মেঘনা নদীতে আজ মধ্যরাত থেকে ২২ দিনের জন্য ইলিশ ধরা বন্ধ থাকবে। "
+        "এ সময় ইলিশ আহরণ, পরিবহন, মজুত ও বিক্রি সম্পূর্ণ নিষিদ্ধ।",
+        "জেলা মৎস্য কর্মকর্তা জানান, নিষেধাজ্ঞার সময় জেলার ৪৪ হাজার জেলেকে ২৫ কেজি করে চাল দেওয়া হবে। "
+        "নদীতে নজরদারির জন্য কোস্টগার্ড ও নৌ পুলিশের ১২টি দল কাজ করবে।",
+        "নিষেধাজ্ঞা অমান্য করলে এক থেকে দুই বছরের কারাদণ্ড বা পাঁচ হাজার টাকা জরিমানা হতে পারে। "
+        "গত বছর এই সময়ে ৩১০ জন জেলেকে আটক করা হয়েছিল।",
+        "জেলেরা বলছেন, সরকারি চালের পরিমাণ পরিবার চালানোর জন্য যথেষ্ট নয়। "
+        "অনেকে ধারদেনা করে সংসার চালাবেন বলে জানিয়েছেন।",
+        "মৎস্য গবেষকেরা বলছেন, গত কয়েক বছরের নিষেধাজ্ঞার কারণে ইলিশের উৎপাদন ধারাবাহিকভাবে বেড়েছে। "
+        "গত অর্থবছরে দেশে প্রায় ৫ লাখ ৭১ হাজার টন ইলিশ ধরা পড়েছে।",
+    ),
+)
+LONG_COMMENT = "আমি মনে করি জেলেদের জন্য বরাদ্দ আরও বাড়ানো উচিত, কারণ এক মাস আয় ছাড়া সংসার চালানো খুব কঠিন।"
+CAPTION = "চাঁদপুরের মেঘনা নদীতে জাল ফেলছেন জেলেরা। ফাইল ছবি"
+
+
+def render_wordpress(page: Page, url: str) -> str:
+    """A WordPress news theme: Yoast JSON-LD @graph, <br>-split paragraphs, a related box and an inline
+    "আরও পড়ুন" inside the article body, a photo caption, tags, long reader comments, a widget sidebar."""
+    e = html.escape
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": page.outlet, "url": url.split("/news/")[0] + "/"},
+        {"@type": "NewsArticle", "headline": page.title, "datePublished": f"{page.published}T21:15:00+06:00",
+         "mainEntityOfPage": {"@id": url}, "publisher": {"@type": "Organization", "name": page.outlet}},
+    ]}
+    first, second, *rest = page.body
+    body = (
+        f"<p>{e(first)}<br><br>{e(second)}</p>"
+        f'<figure class="wp-caption"><img src="/wp/hilsa.jpg"><figcaption>{e(CAPTION)}</figcaption></figure>'
+        f'<div class="related-inline"><h4>{e(RELATED_HEADING)}</h4><ul>'
+        + "".join(f'<li><a href="/news/r{i}">{e(h)}</a></li>' for i, h in enumerate(RELATED[:2]))
+        + f'</ul></div><p>{e(rest[0])}</p><p><a href="/news/winter">{e(READ_MORE)}</a></p>'
+        + "".join(f"<p>{e(p)}</p>" for p in rest[1:])
+    )
+    comments = "".join(
+        f'<li class="comment"><div class="comment-author">পাঠক {i}</div>'
+        f'<div class="comment-content"><p>{e(c)}</p></div></li>'
+        for i, c in enumerate((*COMMENTS, LONG_COMMENT))
+    )
+    nav = "".join(f'<li><a href="/c/{i}">{e(n)}</a></li>' for i, n in enumerate(NAV))
+    tags = 'ট্যাগ: <a href="/t/1">ইলিশ</a>, <a href="/t/2">চাঁদপুর</a>'
+    widgets = "".join(f'<li><a href="/news/w{i}">{e(h)}</a></li>' for i, h in enumerate(RELATED))
+    return f"""<!DOCTYPE html><html lang="bn-BD"><head><meta charset="UTF-8">
+<title>{e(page.title)} - {e(page.outlet)}</title>
+<script type="application/ld+json">{json.dumps(graph, ensure_ascii=False)}</script>
+<link rel="canonical" href="{e(url)}"></head>
+<body class="single-post">
+<div id="top-bar">{e(TICKER[0])}</div>
+<header id="masthead"><div class="site-title"><a href="/">{e(page.outlet)}</a></div>
+<nav id="site-navigation"><ul>{nav}</ul></nav></header>
+<div id="content"><div id="primary"><main id="main">
+<article class="post type-post">
+<header class="entry-header"><span class="cat-links"><a href="/c/x">{e(page.section)}</a></span>
+<h1 class="entry-title">{e(page.title)}</h1>
+<div class="entry-meta"><span class="byline">চাঁদপুর প্রতিনিধি</span></div></header>
+<div class="td-post-sharing">{"".join(f'<a href="#">{e(s)}</a>' for s in SHARE)}</div>
+<div class="entry-content">{body}</div>
+<footer class="entry-footer"><span class="tags-links">{tags}</span></footer>
+</article>
+<div id="comments" class="comments-area"><h2 class="comments-title">{e(COMMENT_HEADING)}</h2>
+<ol class="comment-list">{comments}</ol></div>
+</main></div>
+<aside id="secondary" class="widget-area"><section class="widget"><h2 class="widget-title">সর্বাধিক পঠিত</h2>
+<ul>{widgets}</ul></section><section class="widget"><p>{e(NEWSLETTER)}</p></section>
+<section class="widget"><span>{e(ADS[0])}</span><p>{e(ADS[1])}</p></section></aside></div>
+<footer id="colophon">{"".join(f"<p>{e(line)}</p>" for line in footer(page.outlet))}</footer>
+</body></html>"""

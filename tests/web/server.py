@@ -96,6 +96,8 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
             elif path.startswith("/gen/"):
                 page = pages.generated(int(path.rsplit("/", 1)[1]))
                 self._html(pages.render(page, root + path))
+            elif path == "/news/hilsa":
+                self._html(pages.render_wordpress(pages.HILSA, root + path))
             elif path in ARTICLE_PATHS:
                 self._html(pages.render(ARTICLE_PATHS[path], root + path))
             elif path == "/news/mango-amp":  # the same story under another canonical URL

@@ -31,7 +31,7 @@ def _files(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
 
 
-@pytest.mark.parametrize("page", pages.ARTICLES, ids=[p.slug for p in pages.ARTICLES])
+@pytest.mark.parametrize("page", [*pages.ARTICLES, pages.HILSA], ids=[p.slug for p in (*pages.ARTICLES, pages.HILSA)])
 def test_article_body_kept_furniture_dropped_metadata_found(
     site: NewsSite, policy: FetchPolicy, tmp_path: Path, page: pages.Page
 ) -> None:
