@@ -8,6 +8,7 @@ stderr why a link was refused. Exit status 0 when every link was added, 1 when a
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from bot.settings import Settings
@@ -30,6 +31,10 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
                 added.append(add_from_url(settings.data_dir, url, policy))
             except PageRefused as exc:
                 print(f"sondhani: not added: {url}: {exc}", file=sys.stderr)
+                refused += 1
+            except Exception as exc:  # noqa: BLE001 - one line per link, never a traceback that hides the others
+                logging.getLogger(__name__).debug("adding %s failed", url, exc_info=True)
+                print(f"sondhani: not added: {url}: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
                 refused += 1
         if added or not engine.has_index():
             print(format_index_report(_index_with_progress(engine)), file=sys.stderr)

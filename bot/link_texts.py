@@ -23,6 +23,7 @@ class LinkTexts:
     refused: str  # one link that was not added, and why
     index_later: str  # saved, but a re-index was already running
     index_failed: str
+    unexpected: str
     feeds_none: str
     feeds_polling: str
     feeds_header: str
@@ -45,6 +46,7 @@ LINK_BN = LinkTexts(
     refused="❌ {url}\nযোগ করা গেল না: {reason}",
     index_later="খবর রাখা হয়েছে, কিন্তু আরেকটি সূচি-হালনাগাদ চলছিল; পরের /reindex-এ এটি খোঁজা যাবে।",
     index_failed="❌ সূচি হালনাগাদ হয়নি: {reason}",
+    unexpected="পাতাটি পড়তে গিয়ে অপ্রত্যাশিত একটি সমস্যা হয়েছে (বিস্তারিত লগে আছে)",
     feeds_none="কোনো ফিড ঠিক করা নেই: SONDHANI_FEEDS-এ RSS/Atom ফিডের ঠিকানা দিন।",
     feeds_polling="ফিডগুলো এখন পড়া হচ্ছে; একটু পরে আবার /feeds দেখুন।",
     feeds_header="<b>ফিড</b>",
@@ -63,6 +65,7 @@ LINK_EN = LinkTexts(
     refused="❌ {url}\nNot added: {reason}",
     index_later="Saved, but another re-index was running: it becomes searchable at the next /reindex.",
     index_failed="❌ The re-index failed: {reason}",
+    unexpected="an unexpected error while reading the page (details are in the log)",
     feeds_none="No feeds are configured: set SONDHANI_FEEDS to RSS/Atom feed URLs.",
     feeds_polling="The feeds are being polled right now; send /feeds again in a moment.",
     feeds_header="<b>Feeds</b>",

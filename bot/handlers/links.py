@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from typing import cast
 
 from telegram import Message, Update
 from telegram.ext import filters
@@ -23,6 +24,7 @@ from retrieval.errors import CorpusError, ReindexInProgress
 from retrieval.webpages import AddedArticle, PageRefused, add_from_url
 
 log = logging.getLogger(__name__)
+INDEX_LOCK_KEY = "links_index_lock"
 MAX_LINKS = 5  # per message: each is a fetch of up to SONDHANI_FETCH_TIMEOUT_SECONDS
 _LINKS_ONLY = re.compile(r"^\s*(?:https?://\S+\s*){1,%d}$" % MAX_LINKS, re.IGNORECASE)
 
@@ -71,10 +73,14 @@ async def add_links(update: Update, context: BotContext, urls: list[str]) -> Non
             added.append(await asyncio.to_thread(add_from_url, svc.settings.data_dir, url, svc.settings.fetch_policy()))
         except PageRefused as exc:
             log.info("Link not added: %s: %s", url, exc)
-            lines.append(t.refused.format(url=esc(url[:300]), reason=esc(exc)))
+            lines.append(t.refused.format(url=esc(url[:300]), reason=esc(str(exc)[:500])))
+        except Exception:  # a bug or an extraction library failure: one line here, the traceback in the log
+            log.exception("Adding %s failed", url)
+            lines.append(t.refused.format(url=esc(url[:300]), reason=esc(t.unexpected)))
     if added:
         await reply.edit_text(t.indexing)
-        passages = await _reindex(context, t, lines)
+        async with _index_lock(context):  # two admins adding at once: the second indexes after the first
+            passages = await _reindex(context, t, lines)
         for article in added:
             lines.insert(0, t.added.format(
                 title=esc(article.title or "—"), outlet=esc(article.outlet or "—"),
@@ -82,6 +88,14 @@ async def add_links(update: Update, context: BotContext, urls: list[str]) -> Non
                 passages=t.num(passages.get(article.doc_id, article.passages)), url=esc(article.url),
             ))
     await reply.edit_text("\n\n".join(lines))
+
+
+def _index_lock(context: BotContext) -> asyncio.Lock:
+    """One lock per application for the re-index after adding links (created on first use, on the loop)."""
+    lock = context.bot_data.get(INDEX_LOCK_KEY)
+    if lock is None:
+        lock = context.bot_data[INDEX_LOCK_KEY] = asyncio.Lock()
+    return cast(asyncio.Lock, lock)
 
 
 async def _reindex(context: BotContext, t: LinkTexts, lines: list[str]) -> dict[str, int]:
