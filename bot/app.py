@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import signal
 import threading
@@ -43,10 +44,11 @@ from bot import render, webhook
 from bot.context import SERVICES_KEY, BotApplication, BotContext, Services
 from bot.handlers import admin, buttons, errors, general, groups, inline, links, private
 from bot.messages import ADMIN_COMMANDS, PUBLIC_COMMANDS
+from bot.qids import signing_key
 from bot.ratelimit import UserRateLimiter
 from bot.reindex import Reindexer
 from bot.settings import Settings
-from bot.store import DB_NAME, Store
+from bot.store import DB_NAME, PRUNE_EVERY_SECONDS, Store
 from retrieval.engine import SearchEngine
 from retrieval.errors import StateLocked
 
@@ -99,7 +101,10 @@ def build_application(
         user_limiter=UserRateLimiter(settings.user_questions_per_minute),
         reindexer=Reindexer(engine, progress_interval),
         search_k=search_k,
+        qid_key=signing_key(settings.telegram_bot_token),
     )
+    if importlib.util.find_spec("apscheduler") and app.job_queue:  # the [job-queue] extra: daily even when idle
+        app.job_queue.run_repeating(_prune, interval=PRUNE_EVERY_SECONDS, first=PRUNE_EVERY_SECONDS)
     new = filters.UpdateType.MESSAGE  # commands other than /ask ignore edits
     private_chat, group_chat = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     admins = filters.User(user_id=settings.admin_ids, allow_empty=False)
@@ -128,6 +133,7 @@ def build_application(
         CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),
         CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
         CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
+        CallbackQueryHandler(admin.upload_decision, pattern=render.UPLOAD_PATTERN),
         CallbackQueryHandler(buttons.unknown_button),  # after every pattern: whatever else is pressed
         InlineQueryHandler(inline.inline_query),
         ChosenInlineResultHandler(inline.chosen_result),
@@ -136,6 +142,11 @@ def build_application(
     app.bot_data[feed_polling.FEEDS_KEY] = poller = feed_polling.FeedPoller(settings, engine)
     feed_polling.schedule(app, poller)
     return app
+
+
+async def _prune(context: BotContext) -> None:
+    """The daily JobQueue prune (without the extra, the store prunes itself as questions arrive)."""
+    await context.bot_data[SERVICES_KEY].store.prune()
 
 
 async def publish_commands(bot: Bot, admin_ids: frozenset[int]) -> None:
@@ -218,7 +229,7 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(asyncio.to_thread, engine.close)
         await _log_engine(engine, time.perf_counter() - started)
-        store = await Store.open(settings.state_dir / DB_NAME)
+        store = await Store.open(settings.state_dir / DB_NAME, settings.history_days)
         stack.push_async_callback(store.close)
         app = build_application(settings, engine, store, rate_limiter=rate_limiter)
         async with running(app):

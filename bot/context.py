@@ -29,6 +29,7 @@ class Services:
     user_limiter: UserRateLimiter
     reindexer: Reindexer
     search_k: int = 10  # hits fetched per question: pages of results and inline results
+    qid_key: bytes = b""  # signs answer ids (bot.qids), so a forged button id is refused without work
     started_at: float = field(default_factory=time.monotonic)
 
 

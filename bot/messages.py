@@ -88,6 +88,15 @@ class Texts:
     upload_refused: str
     upload_saved: str
     upload_busy: str
+    upload_kept_both: str  # the name was taken: saved beside the existing file under another name
+    upload_identical: str
+    upload_replace_ask: str  # a new version of an existing file: what replacing it would change
+    upload_replace_button: str
+    upload_cancel_button: str
+    upload_replaced: str
+    upload_cancelled: str
+    upload_changed: str  # the file to replace changed between the question and the answer
+    upload_gone: str  # a replace/cancel button whose upload was decided already or expired
     status: str
     status_reindexing: str
     stats: str
@@ -190,6 +199,22 @@ BN = Texts(
     upload_refused="এই ফাইল নেওয়া গেল না: {reason}",
     upload_saved="📄 <code>{name}</code> সংগ্রহে রাখা হয়েছে; সূচি হালনাগাদ হচ্ছে…",
     upload_busy="একটি সূচি-হালনাগাদ এখন চলছে; ফাইলটি সেটি শেষ হলে আবার পাঠান।",
+    upload_kept_both=(
+        "📄 <code>{requested}</code> নামে একটি ফাইল আগেই আছে; সেটি যেমন ছিল তেমনই থাকছে। এই ফাইলটি"
+        " <code>{name}</code> নামে রাখা হয়েছে; সূচি হালনাগাদ হচ্ছে…"
+    ),
+    upload_identical="<code>{name}</code> হুবহু এই বিষয়বস্তু নিয়ে সংগ্রহে আগেই আছে; কিছু বদলায়নি।",
+    upload_replace_ask=(
+        "⚠️ <code>{name}</code> সংগ্রহে আগেই আছে ({existing}টি খবর), আর এই ফাইলটি তারই নতুন সংস্করণ ({articles}টি খবর)।"
+        "\nবদলালে নতুন যোগ হবে {added}টি, হালনাগাদ হবে {updated}টি, আর <b>সূচি থেকে বাদ যাবে {removed}টি খবর</b>।"
+        "\nপুরোনো ফাইলটি বদলে দেবেন?"
+    ),
+    upload_replace_button="বদলে দিন",
+    upload_cancel_button="বাতিল",
+    upload_replaced="📄 <code>{name}</code> বদলে দেওয়া হয়েছে; সূচি হালনাগাদ হচ্ছে…",
+    upload_cancelled="কিছু বদলায়নি: <code>{name}</code> যেমন ছিল তেমনই আছে।",
+    upload_changed="<code>{name}</code> এর মধ্যে বদলে গেছে, তাই বদলানো হয়নি। ফাইলটি আবার পাঠান।",
+    upload_gone="এই আপলোডের সিদ্ধান্ত আগেই হয়ে গেছে, বা এটি এক দিনের বেশি পুরোনো। ফাইলটি আবার পাঠান।",
     status=(
         "<b>অবস্থা</b>\n"
         "খবর: {articles} · অনুচ্ছেদ: {passages}\n"
@@ -289,6 +314,22 @@ EN = Texts(
     upload_refused="File refused: {reason}",
     upload_saved="📄 <code>{name}</code> saved into the corpus; re-indexing…",
     upload_busy="A re-index is running; send the file again when it has finished.",
+    upload_kept_both=(
+        "📄 A file named <code>{requested}</code> already exists and stays as it is. This one was saved as"
+        " <code>{name}</code>; re-indexing…"
+    ),
+    upload_identical="<code>{name}</code> is already in the corpus with exactly this content; nothing changed.",
+    upload_replace_ask=(
+        "⚠️ <code>{name}</code> is already in the corpus ({existing} articles), and this file is a new version of it"
+        " ({articles} articles).\nReplacing it adds {added}, updates {updated} and <b>removes {removed} articles"
+        " from the index</b>.\nReplace the old file?"
+    ),
+    upload_replace_button="Replace",
+    upload_cancel_button="Cancel",
+    upload_replaced="📄 <code>{name}</code> replaced; re-indexing…",
+    upload_cancelled="Nothing changed: <code>{name}</code> stays as it was.",
+    upload_changed="<code>{name}</code> changed in the meantime, so it was not replaced. Send the file again.",
+    upload_gone="This upload was decided already, or is more than a day old. Send the file again.",
     status=(
         "<b>Status</b>\n"
         "articles: {articles} · passages: {passages}\n"

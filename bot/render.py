@@ -31,6 +31,7 @@ _MONTHS_BN = (
 PAGE_PATTERN = r"^p:(\w+):(\d+)$"
 FEEDBACK_PATTERN = r"^f:(\w+):([ud])$"
 SOURCES_PATTERN = r"^s:(\d+)$"
+UPLOAD_PATTERN = r"^u:([A-Za-z0-9]{8}):([rc])$"  # replace / cancel a held upload
 
 
 def tg_len(text: str) -> int:
@@ -251,3 +252,11 @@ def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
     if page + 1 < pages:
         nav.append(InlineKeyboardButton(messages.BUTTON_NEXT, callback_data=f"s:{page + 1}"))
     return InlineKeyboardMarkup([nav]) if nav else None
+
+
+def upload_keyboard(token: str, texts: Texts) -> InlineKeyboardMarkup:
+    """Replace / Cancel for an upload that would replace a corpus file."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.upload_replace_button, callback_data=f"u:{token}:r"),
+        InlineKeyboardButton(texts.upload_cancel_button, callback_data=f"u:{token}:c"),
+    ]])

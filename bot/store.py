@@ -1,16 +1,20 @@
 """The bot's own state in SQLite (aiosqlite, WAL): question log, result pages, feedback, audit log,
-and the ids of messages already answered. The schema is versioned with PRAGMA user_version.
+uploads waiting for an admin's confirmation, and the ids of messages already answered. The schema is
+versioned with PRAGMA user_version.
 
 Questions get short random ids (`qid`), the only thing a button's callback_data carries, so the
-buttons of an answer keep working after a restart.
+buttons of an answer keep working after a restart. A result page is stored as what it needs to be
+shown again, not as its passages: the passage ids with their scores and highlight offsets, and the
+index generation they came from (about 0.3 KB a question rather than 40 KB). The file stays bounded:
+everything older than the retention period is deleted at start and then once a day.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
+import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -22,8 +26,12 @@ import aiosqlite
 
 from retrieval.models import Hit
 
+log = logging.getLogger(__name__)
+
 DB_NAME = "bot.sqlite3"
 ANSWERED_KEEP_SECONDS = 3 * 24 * 3600  # Telegram allows edits for 48 hours
+PENDING_UPLOAD_SECONDS = 24 * 3600  # an upload waiting for "replace?" is forgotten after a day
+PRUNE_EVERY_SECONDS = 24 * 3600
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -72,18 +80,68 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (chat_id, message_id)
     ) WITHOUT ROWID;
     """,
+    # 2: a page is kept as passage references, not passage texts (result_hits held ~40 KB a question);
+    # old answers keep their question, and their buttons search it again. Uploads wait for a "replace?".
+    """
+    ALTER TABLE questions ADD COLUMN generation TEXT;   -- the index generation the hits came from
+    ALTER TABLE questions ADD COLUMN hits TEXT;         -- JSON [[passage_id, score, hl_start, hl_end], ...]
+    DROP TABLE result_hits;
+    CREATE INDEX feedback_voted_at ON feedback (voted_at);
+    CREATE INDEX audit_log_at ON audit_log (at);
+    CREATE TABLE pending_uploads (
+        token      TEXT PRIMARY KEY,
+        at         REAL NOT NULL,
+        user_id    INTEGER NOT NULL,
+        chat_id    INTEGER NOT NULL,
+        file_name  TEXT NOT NULL,           -- the corpus file it would replace
+        replaces_sha256 TEXT NOT NULL,      -- that file's content when asked: a changed file is not replaced
+        data       BLOB NOT NULL
+    );
+    """,
 )
+VACUUM_AFTER = frozenset({2})  # versions whose upgrade frees most of the file
+
+
+@dataclass(frozen=True)
+class HitRef:
+    """What a stored page keeps of one hit: the passage, its score, and where its highlight sits in it."""
+
+    passage_id: str
+    score: float
+    highlight_start: int = -1  # -1: no highlight
+    highlight_end: int = -1
+
+    @classmethod
+    def of(cls, hit: Hit) -> HitRef:
+        """The reference to a hit; its highlight as offsets into the passage text."""
+        start = hit.text.find(hit.highlight) if hit.highlight else -1
+        return cls(hit.passage_id, round(hit.score, 4), start, start + len(hit.highlight) if start >= 0 else -1)
 
 
 @dataclass(frozen=True)
 class StoredQuestion:
-    """A logged question and its hits, best first, and the chat it was answered in (None: inline, or
-    logged before chats were known), so its buttons can refuse to act anywhere else."""
+    """A logged question and its hits (as references, best first), the index generation they came from
+    (None: unknown, search again), and the chat it was answered in (None: inline, or logged before chats
+    were known), so its buttons can refuse to act anywhere else."""
 
     qid: str
     question: str
-    hits: list[Hit]
+    hits: list[HitRef]
     chat_id: int | None = None
+    generation: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """An admin's upload waiting for the confirmation to replace a corpus file."""
+
+    token: str
+    at: float
+    user_id: int
+    chat_id: int
+    file_name: str
+    replaces_sha256: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -146,21 +204,24 @@ class Store:
     with "bad parameter or other API misuse".
     """
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, history_days: float = 30) -> None:
         self._db = db
         self._write_lock = asyncio.Lock()
+        self.history_days = history_days
+        self._next_prune = 0.0
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        """Open (creating if needed) the database at path, in WAL mode, migrated to the latest schema."""
+    async def open(cls, path: Path, history_days: float = 30) -> Store:
+        """Open (creating if needed) the database at path, in WAL mode, migrated to the latest schema,
+        with everything older than history_days deleted."""
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
-        store = cls(db)
+        store = cls(db, history_days)
         try:
             for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
                 await store._execute(f"PRAGMA {pragma}")
             await store._migrate()
-            await store._prune_answered()
+            await store.prune()
         except BaseException:
             await db.close()
             raise
@@ -187,6 +248,8 @@ class Store:
         for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
             async with self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"):
                 pass
+        if current and VACUUM_AFTER & set(range(current + 1, len(MIGRATIONS) + 1)):
+            await self._execute("VACUUM")  # give the dropped pages back to the file system, once
 
     async def _execute(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run one statement, closing its cursor; returns the row count."""
@@ -208,9 +271,26 @@ class Store:
                 raise
             await self._db.commit()
 
-    async def _prune_answered(self) -> None:
+    async def prune(self, now: float | None = None) -> int:
+        """Delete questions (with their votes), audit rows and expired uploads older than the retention
+        period, and answered-message ids past Telegram's edit window; returns the questions deleted.
+        Freed pages are reused by SQLite, so the file stops growing once a period's worth is stored."""
+        now = time.time() if now is None else now
+        before = now - self.history_days * 24 * 3600
         async with self._transaction():
-            await self._execute("DELETE FROM answered_messages WHERE at < ?", (time.time() - ANSWERED_KEEP_SECONDS,))
+            await self._execute("DELETE FROM answered_messages WHERE at < ?", (now - ANSWERED_KEEP_SECONDS,))
+            await self._execute("DELETE FROM pending_uploads WHERE at < ?", (now - PENDING_UPLOAD_SECONDS,))
+            await self._execute("DELETE FROM audit_log WHERE at < ?", (before,))
+            questions = await self._execute("DELETE FROM questions WHERE asked_at < ?", (before,))
+        self._next_prune = now + PRUNE_EVERY_SECONDS
+        if questions:
+            log.info("Deleted %d question(s) older than %g days", questions, self.history_days)
+        return questions
+
+    async def _prune_if_due(self) -> None:
+        """A prune once a day, driven by the questions themselves (no scheduler needed)."""
+        if time.time() >= self._next_prune:
+            await self.prune()
 
     async def claim_message(self, chat_id: int, message_id: int) -> bool:
         """True the first time a message (or any edit of it) is seen; False afterwards."""
@@ -223,41 +303,46 @@ class Store:
 
     async def save_question(
         self, record: QuestionRecord, hits: list[Hit], hit_count: int | None = None, qid: str | None = None,
-        *, asked_at: float | None = None,
+        *, asked_at: float | None = None, generation: str | None = None,
     ) -> str:
-        """Log a question with its hits; returns its id.
+        """Log a question with references to its hits; returns its id.
 
         hit_count: when hits were shown but are not kept (inline). qid: keep a known id (an answer
-        recovered by another replica); an id already stored is left as it is. asked_at: a Unix time
-        (UTC) other than now, for imports and tests.
+        recovered by another replica, or one the caller signed); an id already stored is left as it is.
+        asked_at: a Unix time (UTC) other than now, for imports and tests. generation: the index
+        generation the hits came from (a page of another generation is searched again).
         """
-        qid = qid or secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
+        qid = qid or new_qid()
         at = time.time() if asked_at is None else asked_at
+        await self._prune_if_due()
         async with self._transaction():
             await self._execute(
                 "INSERT OR IGNORE INTO questions (qid, asked_at, user_id, chat_id, chat_type, chat_title, message_id,"
-                " source, question, hit_count, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source, question, hit_count, elapsed_ms, generation, hits)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (qid, at, record.user_id, record.chat_id, record.chat_type, record.chat_title,
                  record.message_id, record.source, record.question,
-                 len(hits) if hit_count is None else hit_count, record.elapsed_ms),
-            )
-            await self._execute_many(
-                "INSERT OR IGNORE INTO result_hits (qid, position, hit) VALUES (?, ?, ?)",
-                [(qid, i, json.dumps(dataclasses.asdict(h), ensure_ascii=False)) for i, h in enumerate(hits)],
+                 len(hits) if hit_count is None else hit_count, record.elapsed_ms, generation, _refs_json(hits)),
             )
         return qid
 
+    async def replace_hits(self, qid: str, hits: list[Hit], generation: str | None) -> None:
+        """Store the hits a question got when searched again (the index changed since it was answered)."""
+        async with self._transaction():
+            await self._execute(
+                "UPDATE questions SET hits = ?, generation = ? WHERE qid = ?", (_refs_json(hits), generation, qid)
+            )
+
     async def question(self, qid: str) -> StoredQuestion | None:
-        """A stored question with its hits, or None when the id is unknown."""
-        async with self._db.execute("SELECT question, chat_id FROM questions WHERE qid = ?", (qid,)) as cur:
+        """A stored question with its hit references, or None when the id is unknown."""
+        async with self._db.execute(
+            "SELECT question, chat_id, generation, hits FROM questions WHERE qid = ?", (qid,)
+        ) as cur:
             row = await cur.fetchone()
         if row is None:
             return None
-        async with self._db.execute(
-            "SELECT hit FROM result_hits WHERE qid = ? ORDER BY position", (qid,)
-        ) as cur:
-            hits = [Hit(**json.loads(h)) for (h,) in await cur.fetchall()]
-        return StoredQuestion(qid=qid, question=row[0], hits=hits, chat_id=row[1])
+        refs = [HitRef(str(r[0]), float(r[1]), int(r[2]), int(r[3])) for r in json.loads(row[3] or "[]")]
+        return StoredQuestion(qid=qid, question=row[0], hits=refs, chat_id=row[1], generation=row[2])
 
     async def record_feedback(self, qid: str, user_id: int, value: int) -> bool:
         """Store (or change) one user's vote on a question; False when the question is unknown."""
@@ -271,6 +356,32 @@ class Store:
                 (qid, user_id, value, time.time()),
             )
         return True
+
+    async def hold_upload(self, user_id: int, chat_id: int, file_name: str, replaces_sha256: str, data: bytes) -> str:
+        """Keep an upload until its admin confirms replacing a file; returns the token its buttons carry."""
+        token = new_qid()
+        async with self._transaction():
+            await self._execute(
+                "INSERT INTO pending_uploads (token, at, user_id, chat_id, file_name, replaces_sha256, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (token, time.time(), user_id, chat_id, file_name, replaces_sha256, data),
+            )
+        return token
+
+    async def pending_upload(self, token: str) -> PendingUpload | None:
+        """The upload held under token, or None when unknown or older than PENDING_UPLOAD_SECONDS."""
+        async with self._db.execute(
+            "SELECT at, user_id, chat_id, file_name, replaces_sha256, data FROM pending_uploads"
+            " WHERE token = ? AND at >= ?",
+            (token, time.time() - PENDING_UPLOAD_SECONDS),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else PendingUpload(token, row[0], row[1], row[2], row[3], row[4], bytes(row[5]))
+
+    async def drop_upload(self, token: str) -> bool:
+        """Forget a held upload; True for the one caller that removed it (a decision is made once)."""
+        async with self._transaction():
+            return await self._execute("DELETE FROM pending_uploads WHERE token = ?", (token,)) == 1
 
     async def audit(
         self, *, user_id: int | None, username: str | None, chat_id: int | None, action: str,
@@ -325,6 +436,20 @@ class Store:
         ) as cur:
             private_chats, private_questions = await cur.fetchone() or (0, 0)
         return Stats(today, week, no_answer, up or 0, down or 0, chats, private_chats, private_questions)
+
+
+def new_qid() -> str:
+    """A short random id of letters and digits (8 characters)."""
+    return secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
+
+
+def _refs_json(hits: list[Hit]) -> str:
+    """The compact JSON of a page's hit references."""
+    refs = [HitRef.of(h) for h in hits]
+    return json.dumps(
+        [[r.passage_id, r.score, r.highlight_start, r.highlight_end] for r in refs], ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def day_starts(now: float, zone: tzinfo, days: int = 7) -> tuple[float, float]:

@@ -192,6 +192,16 @@ class SearchEngine:
             raise IndexMissing("no index yet")
         return self._retriever.gather(serving.snapshot, question)
 
+    def passages_by_id(self, ids: list[str], generation: str | None = None) -> list[Passage]:
+        """The serving passages with these ids, in the order asked; unknown ids are left out. With a
+        generation, [] unless it is the one serving: the bot re-shows a stored page from passage ids
+        only while the index it was found in still serves (checked on the same snapshot, no race)."""
+        serving = self._serving
+        if serving is None or (generation is not None and serving.snapshot.generation != generation):
+            return []
+        snapshot = serving.snapshot
+        return [snapshot.passages[snapshot.position[i]] for i in ids if i in snapshot.position]
+
     # --- indexing -------------------------------------------------------------------------------
 
     def reindex(self, *, rebuild: bool = False, progress: ProgressCallback | None = None) -> IndexReport:

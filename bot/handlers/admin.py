@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Message, Update
 
-from bot.context import BotContext, is_admin, message_of, texts
+from bot.context import BotContext, is_admin, message_of, query_of, texts
 from bot.messages import Texts
-from bot.render import esc
-from bot.store import ChatCount
+from bot.render import esc, upload_keyboard
+from bot.store import ChatCount, PendingUpload
+from retrieval import uploads
 from retrieval.errors import CorpusError
 
 UPLOAD_SUFFIXES = frozenset({".md", ".txt", ".jsonl"})
@@ -50,7 +51,11 @@ async def reindex(update: Update, context: BotContext) -> None:
 
 
 async def upload(update: Update, context: BotContext) -> None:
-    """A .md/.txt/.jsonl document from an admin: save it into the corpus, then re-index."""
+    """A .md/.txt/.jsonl document from an admin: save it into the corpus, then re-index.
+
+    A corpus file is never overwritten unasked: an upload whose name is taken is saved under a free
+    name, and a new version of an existing file (the same article ids) replaces it only after the admin
+    has seen how many articles that removes and pressed "Replace"."""
     message = message_of(update)
     document = message.document
     if document is None:
@@ -74,14 +79,98 @@ async def upload(update: Update, context: BotContext) -> None:
     if len(data) > limit:
         await message.reply_text(t.upload_too_big.format(size=t.num(len(data)), limit=t.num(limit)), do_quote=True)
         return
+    data_dir = svc.engine.config.data_dir
     try:
-        saved = await asyncio.to_thread(svc.engine.add_upload, name, data)
-    except CorpusError as exc:
-        await message.reply_text(t.upload_refused.format(reason=esc(exc)), do_quote=True)
+        plan = await asyncio.to_thread(uploads.plan_upload, data_dir, name, data)
+        if plan.identical:
+            await message.reply_text(t.upload_identical.format(name=esc(plan.name)), do_quote=True)
+            return
+        if plan.replaces is not None:
+            await _ask_to_replace(update, context, plan, data)
+            return
+        saved = await asyncio.to_thread(uploads.write_upload, data_dir, plan, data)
+    except (CorpusError, OSError) as exc:
+        await message.reply_text(t.upload_refused.format(reason=esc(_reason(exc))), do_quote=True)
         return
-    progress = await message.reply_text(t.upload_saved.format(name=esc(saved.name)), do_quote=True)
+    text = (
+        t.upload_kept_both.format(requested=esc(plan.requested), name=esc(saved.name)) if plan.renamed
+        else t.upload_saved.format(name=esc(saved.name))
+    )
+    progress = await message.reply_text(text, do_quote=True)
     if not svc.reindexer.start(context.application, progress, t, update):
         await progress.edit_text(t.reindex_running)
+
+
+async def _ask_to_replace(update: Update, context: BotContext, plan: uploads.UploadPlan, data: bytes) -> None:
+    """Hold the upload and ask the admin, with the numbers, whether to replace the existing file."""
+    message, svc, t = message_of(update), context.services, texts(update)
+    user_id = update.effective_user.id if update.effective_user else 0
+    token = await svc.store.hold_upload(user_id, message.chat_id, plan.name, plan.replaced_sha256 or "", data)
+    ask = t.upload_replace_ask.format(
+        name=esc(plan.name), existing=t.num(plan.updated + plan.removed), articles=t.num(plan.articles),
+        added=t.num(plan.added), updated=t.num(plan.updated), removed=t.num(plan.removed),
+    )
+    await message.reply_text(ask, reply_markup=upload_keyboard(token, t), do_quote=True)
+
+
+async def upload_decision(update: Update, context: BotContext) -> None:
+    """"Replace" or "Cancel" under a held upload: only its admin, in its chat, once."""
+    query, svc, t = query_of(update), context.services, texts(update)
+    token, choice = context.matched()
+    pending = await svc.store.pending_upload(token)
+    message = query.message
+    mine = (
+        pending is not None and query.from_user.id == pending.user_id and is_admin(update, context)
+        and isinstance(message, Message) and message.chat.id == pending.chat_id
+    )
+    await svc.store.audit(
+        user_id=query.from_user.id, username=query.from_user.username, chat_id=message.chat.id if message else None,
+        action="upload-replace" if choice == "r" else "upload-cancel", allowed=mine,
+        detail=pending.file_name if pending else token,
+    )
+    if pending is None or not mine or not isinstance(message, Message):
+        await query.answer(t.upload_gone, show_alert=True)
+        return
+    if choice == "r" and svc.reindexer.running:
+        await query.answer(t.upload_busy, show_alert=True)  # still held: press again later
+        return
+    if not await svc.store.drop_upload(token):
+        await query.answer(t.upload_gone, show_alert=True)
+        return
+    await query.answer()
+    name = esc(pending.file_name)
+    if choice == "c":
+        await message.edit_text(t.upload_cancelled.format(name=name))
+        return
+    try:
+        text, replaced = await asyncio.to_thread(_replace, svc.engine.config.data_dir, pending, t)
+    except (CorpusError, OSError) as exc:
+        await message.edit_text(t.upload_refused.format(reason=esc(_reason(exc))))
+        return
+    progress = await message.edit_text(text)
+    if not replaced or not isinstance(progress, Message):
+        return
+    if not svc.reindexer.start(context.application, progress, t, update):
+        await progress.edit_text(t.reindex_running)
+
+
+def _replace(data_dir: Path, pending: PendingUpload, t: Texts) -> tuple[str, bool]:
+    """Replace the file as planned when the admin was asked; the reply to show, and whether it was
+    replaced. Checked again first: the file must still be the one the admin saw."""
+    plan = uploads.plan_upload(data_dir, pending.file_name, pending.data)
+    if plan.identical:
+        return t.upload_identical.format(name=esc(plan.name)), False
+    if plan.replaces is None or plan.replaced_sha256 != pending.replaces_sha256:
+        return t.upload_changed.format(name=esc(pending.file_name)), False
+    uploads.write_upload(data_dir, plan, pending.data)
+    return t.upload_replaced.format(name=esc(plan.name)), True
+
+
+def _reason(exc: Exception) -> str:
+    """One line for the admin: a CorpusError says it already; a file-system error by its cause."""
+    if isinstance(exc, OSError):
+        return f"the file could not be saved ({exc.strerror or type(exc).__name__})"
+    return str(exc)
 
 
 async def status(update: Update, context: BotContext) -> None:

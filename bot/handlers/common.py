@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 
 from bot.context import BotContext, texts
 from bot.messages import Texts
+from bot.qids import signed_qid
 from bot.render import answer_keyboard, answer_page, page_count
 from bot.store import QuestionRecord
 from retrieval.errors import IndexMissing
@@ -41,6 +42,7 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
     svc, t, question = context.services, texts(update), question.strip()
     if not await _admit(message, user.id, question, context, t, explicit=explicit):
         return
+    generation = svc.engine.status().generation  # before the search: see buttons._search
     try:
         result = await asyncio.to_thread(svc.engine.search, question, svc.search_k)
     except IndexMissing:
@@ -58,7 +60,9 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
         message_id=message.message_id,
         elapsed_ms=result.elapsed_ms,
     )
-    qid = await svc.store.save_question(record, result.hits)
+    qid = await svc.store.save_question(
+        record, result.hits, qid=signed_qid(svc.qid_key, chat.id), generation=generation
+    )
     await reply_with_answer(message, qid, question, result, svc.settings.results_per_page, t)
 
 

@@ -117,7 +117,7 @@ async def start_bot(fake: FakeBotApi, settings: Settings, *, index: bool = True)
     try:
         if index:
             await asyncio.to_thread(engine.reindex)
-        store = await Store.open(settings.state_dir / DB_NAME)
+        store = await Store.open(settings.state_dir / DB_NAME, settings.history_days)
         try:
             app = build_application(
                 settings, engine, store, rate_limiter=fast_rate_limiter(), progress_interval=PROGRESS_INTERVAL

@@ -52,9 +52,14 @@ async def test_answer_is_logged_with_its_hits(bot: RunningBot) -> None:
     qid = data_starting(answer, "p:").split(":")[1]
     stored = await bot.store.question(qid)
     assert stored is not None and stored.question == WONSAN
-    assert stored.hits == bot.engine.search(WONSAN, 10).hits
-    assert any("কৌশলগত সংলাপ" in h.text for h in stored.hits)
-    assert stored.hits[0].highlight in answer["text"]
+    hits = bot.engine.search(WONSAN, 10).hits
+    assert [ref.passage_id for ref in stored.hits] == [h.passage_id for h in hits]  # ids, not texts
+    assert [h.text[r.highlight_start : r.highlight_end] for r, h in zip(stored.hits, hits, strict=True)] == [
+        h.highlight for h in hits
+    ]
+    assert stored.generation == bot.engine.status().generation
+    assert any("কৌশলগত সংলাপ" in h.text for h in hits)
+    assert hits[0].highlight in answer["text"]
 
 
 async def test_next_page_button_shows_the_next_passages(bot: RunningBot) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.store import MIGRATIONS, QuestionRecord, Store
+from bot.store import MIGRATIONS, HitRef, QuestionRecord, Store
 from retrieval.models import Hit
 
 
@@ -29,7 +29,8 @@ async def test_new_file_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
         await store.close()
     with sqlite3.connect(tmp_path / "state" / "bot.sqlite3") as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"questions", "result_hits", "feedback", "audit_log", "answered_messages"} <= tables
+    assert {"questions", "feedback", "audit_log", "answered_messages", "pending_uploads"} <= tables
+    assert "result_hits" not in tables  # pages are kept as passage ids, not passage texts
 
 
 async def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
@@ -40,7 +41,7 @@ async def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -
     store = await Store.open(path)
     try:
         stored = await store.question(qid)
-        assert stored is not None and stored.hits == hits(5)
+        assert stored is not None and stored.hits == [HitRef.of(h) for h in hits(5)]
         assert await store.schema_version() == len(MIGRATIONS)
     finally:
         await store.close()
