@@ -1,5 +1,8 @@
 """Wiring: `build_application` registers every handler; `running` starts and stops it; `run_bot` is
-`sondhani run` (engine and state opened once, polling or webhook, clean shutdown on SIGTERM)."""
+`sondhani run` (engine and state opened once, polling or webhook, clean shutdown on SIGTERM).
+
+Damaged state never crash-loops a start: a bot.sqlite3 SQLite cannot read is moved aside, an unreadable
+index is rebuilt from the corpus before serving, and SIGTERM interrupts a running re-index."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ import contextlib
 import importlib.util
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,7 +55,8 @@ from bot.reindex import Reindexer
 from bot.settings import Settings
 from bot.store import DB_NAME, PRUNE_EVERY_SECONDS, Store
 from retrieval.engine import SearchEngine
-from retrieval.errors import StateLocked
+from retrieval.errors import ReindexCancelled, SondhaniError, StateLocked
+from retrieval.integrity import move_aside, sqlite_problem
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +223,7 @@ def run_bot(settings: Settings, *, rate_limiter: BaseRateLimiter[Any] | None = N
 
 async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) -> int:
     started = time.perf_counter()
+    stop = _stop_event()
     problem = await _check_token(settings)
     if problem:
         log.error("%s", problem)
@@ -229,14 +236,18 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(asyncio.to_thread, engine.close)
         await _log_engine(engine, time.perf_counter() - started)
-        store = await Store.open(settings.state_dir / DB_NAME, settings.history_days)
+        if engine.damage and not await _rebuild_damaged(engine, stop):
+            log.info("Stopped before the index was rebuilt; the next start rebuilds it")
+            return 0
+        store = await _open_store(settings.state_dir / DB_NAME, settings.history_days)
         stack.push_async_callback(store.close)
         app = build_application(settings, engine, store, rate_limiter=rate_limiter)
         async with running(app):
             mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
             log.info("Bot @%s is up (%s) %.1f s after start", app.bot.username, mode, time.perf_counter() - started)
-            await _stop_signal()
+            await stop.wait()
             log.info("Stopping: finishing the updates in hand")
+            await app.bot_data[SERVICES_KEY].reindexer.stop()  # a running re-index stops at its next batch
     log.info("Stopped cleanly")
     return 0
 
@@ -276,15 +287,48 @@ async def _log_engine(engine: SearchEngine, seconds: float) -> None:
         seconds, status.articles, status.passages, status.embedding_model or "none",
         "on" if status.dense_enabled else "off", status.dense_note,
     )
-    if not engine.has_index():
+    if not engine.has_index() and not engine.damage:  # a damaged one is rebuilt next, the engine said why
         log.warning("No index yet: run `sondhani index`, or send /reindex as an admin")
 
 
-async def _stop_signal() -> None:
-    """Return on SIGTERM or SIGINT (signals are only available in the main thread)."""
+async def _open_store(path: Path, history_days: float) -> Store:
+    """The bot's database; one SQLite cannot read (malformed, not a database) is moved aside and a new
+    one started, with one warning line: the question log and votes are lost, the bot keeps running."""
+    problem = await asyncio.to_thread(sqlite_problem, path)
+    if problem is None:
+        try:
+            return await Store.open(path, history_days)
+        except sqlite3.DatabaseError as exc:
+            problem = str(exc)
+    aside = await asyncio.to_thread(move_aside, path)
+    log.warning("The bot's database %s was damaged (%s): moved to %s, started anew", path.name, problem, aside.name)
+    return await Store.open(path, history_days)
+
+
+async def _rebuild_damaged(engine: SearchEngine, stop: asyncio.Event) -> bool:
+    """Rebuild an unreadable index from the corpus before serving (the engine has logged why).
+    False when a stop signal interrupted it."""
+    cancel = threading.Event()
+    relay = asyncio.create_task(stop.wait())
+    relay.add_done_callback(lambda _: cancel.set())
+    try:
+        report = await asyncio.to_thread(engine.reindex, cancel=cancel)
+    except ReindexCancelled:
+        return False
+    except SondhaniError as exc:
+        log.error("Could not rebuild the index: %s; send /reindex once the corpus is fixed", exc)
+        return True
+    finally:
+        relay.cancel()
+    log.info("Index rebuilt from the corpus: %d articles, %d passages", report.articles, report.passages)
+    return True
+
+
+def _stop_event() -> asyncio.Event:
+    """An event set on SIGTERM or SIGINT (signals are only available in the main thread)."""
     stop = asyncio.Event()
     if threading.current_thread() is threading.main_thread():
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop

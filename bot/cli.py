@@ -6,12 +6,15 @@ Library errors become one plain line on stderr and a non-zero exit; never a trac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +23,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 from retrieval.corpus import load_corpus
 from retrieval.engine import SearchEngine
-from retrieval.errors import SondhaniError, StateLocked
+from retrieval.errors import ReindexCancelled, SondhaniError, StateLocked
 from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
 from retrieval.models import NO_ANSWER_TEXT, Hit, IndexReport, IndexStage, SearchResult
 
@@ -55,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StateLocked as exc:
         print(f"sondhani: {exc}; {LOCKED_HINTS.get(args.command, 'stop it first')}", file=sys.stderr)
         return 1
+    except IndexInterrupted as exc:
+        print("sondhani: indexing interrupted; the previous index (if any) keeps serving", file=sys.stderr)
+        return 128 + exc.signum
     except SondhaniError as exc:
         print(f"sondhani: {exc}", file=sys.stderr)
         return 1
@@ -152,7 +158,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     refused = False
     with SearchEngine.open(settings.engine_config()) as engine:
         if not engine.has_index():
-            print("no index yet: indexing the corpus first", file=sys.stderr)
+            if not (engine.damage or engine.repairs):  # the engine has said in one line what it set aside
+                print("no index yet: indexing the corpus first", file=sys.stderr)
             print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
         questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
         for number, question in enumerate(questions, start=1):
@@ -196,9 +203,40 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 # --- output -------------------------------------------------------------------------------------
 
 
+class IndexInterrupted(Exception):
+    """SIGINT or SIGTERM stopped an index build between batches; main() says so in one line."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[tuple[threading.Event, list[int]]]:
+    """While indexing, SIGINT and SIGTERM ask the build to stop at the next batch (a KeyboardInterrupt
+    or the default SIGTERM would either land inside the model or kill the process without a word).
+    Yields the cancel event and the list the signal number lands in."""
+    cancel, received = threading.Event(), []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        cancel.set()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield cancel, received
+        return
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield cancel, received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _index_with_progress(engine: SearchEngine, rebuild: bool = False) -> IndexReport:
     """Index with a bar on stderr (when it is a terminal): stage, passages done/total, and while
-    embedding the rate and time left (measured as the bot measures them, see bot.reindex)."""
+    embedding the rate and time left (measured as the bot measures them, see bot.reindex).
+    SIGINT/SIGTERM stop it between batches: raises IndexInterrupted."""
     from tqdm import tqdm
 
     from bot.reindex import EmbeddingPace
@@ -219,7 +257,11 @@ def _index_with_progress(engine: SearchEngine, rebuild: bool = False) -> IndexRe
             bar.n = done
             bar.refresh()
 
-        return engine.reindex(rebuild=rebuild, progress=progress)
+        with _stop_on_signals() as (cancel, received):
+            try:
+                return engine.reindex(rebuild=rebuild, progress=progress, cancel=cancel)
+            except ReindexCancelled:
+                raise IndexInterrupted(received[0] if received else signal.SIGINT) from None
 
 
 def format_index_report(report: IndexReport) -> str:

@@ -82,6 +82,7 @@ class Texts:
     reindex_skipped_line: str
     reindex_failed: str
     reindex_done: str
+    reindex_interrupted: str  # the bot stopped (SIGTERM) during a re-index; the old index keeps serving
     upload_private_only: str
     upload_bad_type: str
     upload_too_big: str
@@ -169,6 +170,7 @@ BN = Texts(
         "low_coverage": "কিছু প্রতিবেদনে প্রশ্নের দু-একটি শব্দ আছে, কিন্তু প্রশ্নটির উত্তর দেওয়ার মতো কিছু নেই।",
         "low_similarity": "অর্থের দিক থেকে প্রশ্নটির কাছাকাছি কোনো অংশ পাইনি।",
         "needs_dense": "ইংরেজি প্রশ্ন বোঝার মডেল এখন চালু নেই; প্রশ্নটি বাংলায় লিখে দেখুন।",
+        "empty_index": "সংগ্রহে এখনো কোনো প্রতিবেদন নেই।",
     },
     index_missing="সংবাদ-সংগ্রহ এখনো সূচিবদ্ধ হয়নি। একটু পরে আবার চেষ্টা করুন।",
     error="দুঃখিত, একটি সমস্যা হয়েছে। একটু পরে আবার চেষ্টা করুন।",
@@ -193,6 +195,7 @@ BN = Texts(
     reindex_skipped_line="• {name}: {reason}",
     reindex_failed="❌ সূচি হালনাগাদ হয়নি: {reason}",
     reindex_done="✅ সূচি হালনাগাদ শেষ।",
+    reindex_interrupted="⏹ সূচি হালনাগাদ থেমে গেছে: বট বন্ধ হচ্ছিল। আগের সূচি থেকেই উত্তর দেওয়া হচ্ছে।",
     upload_private_only="ফাইল যোগ করতে আমাকে সরাসরি (ব্যক্তিগত চ্যাটে) পাঠান।",
     upload_bad_type="এই ফাইল নেওয়া গেল না: শুধু .md, .txt বা .jsonl ফাইল চলে।",
     upload_too_big="এই ফাইল নেওয়া গেল না: আকার {size} বাইট, সীমা {limit} বাইট।",
@@ -284,6 +287,7 @@ EN = Texts(
         "low_coverage": "Some reports share a word or two with it, but none answers the question.",
         "low_similarity": "No passage comes close to the question in meaning.",
         "needs_dense": "The model that reads English questions is off right now; try asking in Bengali.",
+        "empty_index": "There are no articles in the collection yet.",
     },
     index_missing="The news corpus is not indexed yet. Please try again a little later.",
     error="Sorry, something went wrong. Please try again in a moment.",
@@ -308,6 +312,7 @@ EN = Texts(
     reindex_skipped_line="• {name}: {reason}",
     reindex_failed="❌ Re-index failed: {reason}",
     reindex_done="✅ Re-index finished.",
+    reindex_interrupted="⏹ Re-index interrupted: the bot was stopping. The previous index keeps answering.",
     upload_private_only="To add a file, send it to me in a private chat.",
     upload_bad_type="File refused: only .md, .txt and .jsonl files are accepted.",
     upload_too_big="File refused: {size} bytes, the limit is {limit} bytes.",

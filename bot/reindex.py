@@ -1,6 +1,7 @@
 """The background re-index: one at a time, in a worker thread of the bot's own process (it owns the
 state directory), reporting progress by editing one message at most every `progress_interval` seconds.
 Questions keep being answered from the serving index meanwhile (the engine swaps atomically).
+`stop()` (at shutdown) cancels it between embedding batches: the message then says it was interrupted.
 """
 
 from __future__ import annotations
@@ -8,17 +9,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from typing import Any
 
 from telegram import Message
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
 from bot.messages import Texts
 from bot.render import esc
 from retrieval.engine import SearchEngine
-from retrieval.errors import CorpusError, ReindexInProgress
+from retrieval.errors import CorpusError, ReindexCancelled, ReindexInProgress
 from retrieval.models import IndexReport, IndexStage
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,7 @@ class Reindexer:
         self._engine = engine
         self._interval = progress_interval
         self._task: asyncio.Task[Any] | None = None
+        self._cancel = threading.Event()
 
     @property
     def running(self) -> bool:
@@ -98,8 +101,15 @@ class Reindexer:
         """
         if self.running:
             return False
+        self._cancel = threading.Event()
         self._task = application.create_task(self._run(message, texts, rebuild), update=update, name="reindex")
         return True
+
+    async def stop(self) -> None:
+        """Cancel the running re-index at its next batch and wait for it (shutdown: a full re-index with
+        the model on would otherwise hold SIGTERM for minutes). Its generation is discarded."""
+        self._cancel.set()
+        await self.wait()
 
     async def wait(self) -> None:
         """Wait for the current re-index, if any, to finish (its errors go to the error handler)."""
@@ -115,7 +125,14 @@ class Reindexer:
 
         reporter = asyncio.create_task(self._report(message, progress, texts))
         try:
-            report = await asyncio.to_thread(self._engine.reindex, rebuild=rebuild, progress=on_progress)
+            report = await asyncio.to_thread(
+                self._engine.reindex, rebuild=rebuild, progress=on_progress, cancel=self._cancel
+            )
+        except ReindexCancelled:
+            log.info("Re-index interrupted: the previous index keeps serving")
+            with contextlib.suppress(TelegramError):  # shutting down: a failed edit must not hold it up
+                await message.edit_text(texts.reindex_interrupted)
+            return None
         except ReindexInProgress:
             await message.edit_text(texts.reindex_running)
             return None

@@ -3,10 +3,13 @@ and a cache of passage embeddings keyed by model and text hash (so unchanged tex
 embedded twice).
 
 Flipping the pointer is one UPDATE in one transaction: that is the atomic swap.
+Each generation's files (and its passage rows) are recorded with size and sha256 when it is written,
+so a damaged one is noticed at load. A catalog SQLite cannot read is moved aside and started afresh.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -16,7 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.integrity import FileEntry, move_aside, sqlite_problem
 from retrieval.models import Article, ArticleInfo, Passage
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,6 +41,10 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_by_doc ON passages (generation, doc_id);
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_hash)
+);
+CREATE TABLE IF NOT EXISTS generation_files (
+    generation TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    PRIMARY KEY (generation, name)
 );
 """
 
@@ -56,10 +66,34 @@ class Catalog:
     """Synchronous SQLite access; one connection, used under the engine's locks."""
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self.recovered: str | None = None  # one line, when a damaged file was moved aside at open
+        problem = sqlite_problem(path)
+        if problem is None:
+            try:
+                self._db = self._connect(path)
+                return
+            except sqlite3.DatabaseError as exc:
+                problem = str(exc)
+        aside = move_aside(path)
+        self.recovered = (
+            f"the index catalog {path.name} was damaged ({problem}): moved to {aside.name}, started afresh"
+        )
+        log.warning("%s", self.recovered)
+        self._db = self._connect(path)
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            db.execute("SELECT COUNT(*) FROM generations").fetchone()
+            db.execute("SELECT COUNT(*) FROM meta").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         self._db.close()
@@ -95,9 +129,16 @@ class Catalog:
             (generation, _now(), model, int(dense)),
         )
 
-    def write(self, generation: str, articles: list[tuple[Article, str]], passages: list[Passage]) -> None:
-        """Store a generation's articles (with content hashes) and passages in one transaction."""
+    def write(
+        self, generation: str, articles: list[tuple[Article, str]], passages: list[Passage], files: list[FileEntry]
+    ) -> None:
+        """Store a generation's articles (with content hashes), passages, and its files' sizes and sha256
+        sums (checked at every load) in one transaction."""
         with _transaction(self._db):
+            self._db.executemany(
+                "INSERT INTO generation_files VALUES (?, ?, ?, ?)",
+                [(generation, f.name, f.size, f.sha256) for f in files],
+            )
             self._db.executemany(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(generation, a.doc_id, h, a.title, a.source, a.url, a.published, a.origin) for a, h in articles],
@@ -122,10 +163,24 @@ class Catalog:
         if current and current.id == generation:
             raise ValueError("refusing to delete the serving generation")
         with _transaction(self._db):
-            for table, column in (("articles", "generation"), ("passages", "generation"), ("generations", "id")):
+            for table, column in (
+                ("articles", "generation"), ("passages", "generation"), ("generation_files", "generation"),
+                ("generations", "id"),
+            ):
                 self._db.execute(f"DELETE FROM {table} WHERE {column}=?", (generation,))
 
     # --- reading a generation -------------------------------------------------------------------
+
+    def files(self, generation: str) -> list[FileEntry]:
+        """The files recorded for a generation (empty for one written before they were recorded)."""
+        rows = self._db.execute(
+            "SELECT name, size, sha256 FROM generation_files WHERE generation=? ORDER BY name", (generation,)
+        )
+        return [FileEntry(*row) for row in rows]
+
+    def ids(self) -> list[str]:
+        """Every generation the catalog knows, in any state."""
+        return [r[0] for r in self._db.execute("SELECT id FROM generations")]
 
     def article_hashes(self, generation: str) -> dict[str, str]:
         rows = self._db.execute("SELECT doc_id, content_hash FROM articles WHERE generation=?", (generation,))

@@ -4,22 +4,32 @@ It owns the state directory (a lock file), the embedding model, and the serving 
 snapshot. `search()` is synchronous and thread-safe: async callers run it through
 `asyncio.to_thread`. `reindex()` builds a new generation beside the serving one and swaps it in
 atomically; searches keep using the old snapshot until the swap.
+
+Damaged state is never served and never crashes a start: a generation whose files or rows differ from
+what was recorded is set aside (`damage` says why, and the next reindex rebuilds from the corpus), a
+damaged catalog or vector store is moved aside, and lost vectors are noticed and re-created.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import chromadb
 
 from retrieval import corpus, indexer, uploads
 from retrieval.catalog import Catalog, Generation
 from retrieval.config import EngineConfig
 from retrieval.dense import ChromaCollection, ChromaStore
 from retrieval.encoder import BENGALI_COVERAGE_NEEDED, Encoder, load_encoder
-from retrieval.errors import IndexMissing, ModelUnavailable, ReindexInProgress
+from retrieval.errors import IndexDamaged, IndexMissing, ModelUnavailable, ReindexInProgress
+from retrieval.integrity import PASSAGES_ENTRY, passages_entry, verify
 from retrieval.lexical import LexicalIndex
 from retrieval.models import (
     ArticleInfo,
@@ -62,10 +72,15 @@ class SearchEngine:
         self._serving: _Serving | None = None
         self._reindexing = threading.Lock()
         self._retriever = Retriever()
+        self.damage: str | None = None  # why the serving generation was not loaded, until a reindex replaces it
+        self.repairs: list[str] = [note for note in (catalog.recovered, chroma.recovered) if note]
+        self._vectors_lost = False  # the serving generation's Chroma collection is gone or incomplete
 
     @classmethod
     def open(cls, config: EngineConfig) -> "SearchEngine":
-        """Lock the state directory (raises StateLocked), load the model, load the current index."""
+        """Lock the state directory (raises StateLocked), load the model, load the current index.
+
+        Never fails on damaged state: see `damage` and `repairs` for what was found and set aside."""
         lock = StateLock(config.state_dir)
         try:
             catalog = Catalog(config.state_dir / "catalog.sqlite3")
@@ -73,6 +88,8 @@ class SearchEngine:
             engine = cls(config, lock, catalog, chroma)
             engine._collect_garbage()
             engine._load_serving()
+            if engine._serving is None and engine.damage is None and engine.repairs:
+                engine.damage = engine.repairs[0]  # the index was lost with the catalog: callers rebuild it
             engine._load_model()
         except BaseException:
             lock.release()
@@ -137,36 +154,94 @@ class SearchEngine:
         return list(seen)
 
     def _load_serving(self) -> None:
-        """Load the generation the catalog points at, complete with its vectors, then swap it in
-        with one assignment: a search sees the old snapshot or the new one, never half of one."""
+        """Load the generation the catalog points at, checked against its recorded files and complete
+        with its vectors, then swap it in with one assignment: a search sees the old snapshot or the new
+        one, never half of one. A generation that fails the check is not served (see `damage`)."""
         generation = self._catalog.current()
         if generation is None:
             return
-        passages = self._catalog.passages(generation.id)
-        lexical = LexicalIndex.load(indexer.generation_dir(self.config.state_dir, generation.id))
+        try:
+            passages, lexical = self._read_generation(generation)
+        except IndexDamaged as exc:
+            self._serving = None
+            self.damage = f"the serving index {generation.id} is unreadable ({exc})"
+            log.warning("%s: it is not served; indexing rebuilds it from the corpus", self.damage)
+            return
         snapshot = Snapshot(
             generation=generation.id, passages=passages, lexical=lexical, dense=self._vectors_for(generation)
         )
         self._serving = _Serving(snapshot, generation, self._catalog.article_infos(generation.id))
+        self.damage = None
         log.info("serving index %s: %d articles, %d passages", generation.id, generation.articles, len(passages))
 
+    def _read_generation(self, generation: Generation) -> tuple[list[Passage], LexicalIndex]:
+        """A generation's passages and lexical index, after checking them against the sizes and sha256
+        sums recorded when it was written. Raises IndexDamaged saying what differs."""
+        directory = indexer.generation_dir(self.config.state_dir, generation.id)
+        try:
+            recorded = self._catalog.files(generation.id)
+            problem = verify(directory, recorded)
+            if problem:
+                raise IndexDamaged(problem)
+            passages = self._catalog.passages(generation.id)
+            expected = next((f for f in recorded if f.name == PASSAGES_ENTRY), None)
+            if len(passages) != generation.passages or (expected and passages_entry(passages) != expected):
+                raise IndexDamaged("its passage rows in the catalog differ from those written")
+            lexical = LexicalIndex.load(directory)
+        except IndexDamaged:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, sqlite3.DatabaseError) as exc:
+            # a generation written before files were recorded (or one whose rows went) fails here
+            raise IndexDamaged(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+        if lexical.n_docs != len(passages):
+            raise IndexDamaged(f"the lexical index holds {lexical.n_docs} passages, the catalog {len(passages)}")
+        return passages, lexical
+
     def _vectors_for(self, generation: Generation) -> ChromaCollection | None:
-        """The generation's Chroma collection, when dense search is on and it was built with this model."""
+        """The generation's Chroma collection, when dense search is on and it was built with this model.
+        A collection that is missing or holds another number of vectors than the generation has passages
+        (lost Chroma data) is not used, and noted: the next reindex re-creates it from the embedding cache."""
+        self._vectors_lost = False
         if not self._dense_on or self._embedder is None:
             return None
         if generation.model != self._embedder.identity or not generation.dense:
             return None
-        return self._chroma.open(generation.id)
+        try:
+            collection = self._chroma.open(generation.id)
+            count = collection.count() if collection is not None else -1
+        except chromadb.errors.ChromaError as exc:
+            log.warning("the vectors of index %s cannot be read: %s", generation.id, exc)
+            collection, count = None, -1
+        if collection is None or count != generation.passages:
+            self._vectors_lost = True
+            found = "missing" if count < 0 else f"{count} of {generation.passages} vectors"
+            log.warning("the vectors of index %s are lost (%s): lexical search until re-indexed", generation.id, found)
+            return None
+        return collection
 
     def _collect_garbage(self) -> None:
-        """Remove generations that are not serving: old ones, and any left half-built by a kill."""
+        """Remove everything no serving generation owns: generations left half-built by a kill or retired,
+        generation folders the catalog does not know (it was lost), Chroma collections and, in the local
+        engine, segment folders that no live collection references."""
         inputs = self._build_inputs(with_model=False)
         for generation in self._catalog.stale():
             indexer.discard(inputs, generation)
         current = self._catalog.current()
+        keep = current.id if current else None
+        folders = self.config.state_dir / "generations"
+        orphans = [d for d in folders.iterdir() if d.name != keep] if folders.is_dir() else []
+        for folder in orphans:
+            shutil.rmtree(folder, ignore_errors=True)
+        if orphans and current is None:  # the catalog was lost: say so, unless its move-aside just did
+            note = f"the index catalog knew none of the {len(orphans)} index folder(s) on disk: removed them"
+            log.log(logging.INFO if self.repairs else logging.WARNING, "%s", note)
+            self.repairs.append(note)
         for generation in self._chroma.generations():
-            if current is None or generation != current.id:
+            if generation != keep:
                 self._chroma.drop(generation)
+        removed = self._chroma.collect_orphans(keep)
+        if removed:
+            log.info("removed %d Chroma collection(s)/folder(s) no serving index owns", len(removed))
 
     def _build_inputs(self, with_model: bool = True) -> indexer.BuildInputs:
         embedder = self._embedder if with_model and self._dense_on else None
@@ -183,6 +258,8 @@ class SearchEngine:
         serving = self._serving
         if serving is None:
             raise IndexMissing("no index yet: run `sondhani index` (or /reindex in the bot)")
+        if not serving.snapshot.passages:  # an empty corpus is valid; its questions are told so
+            return SearchResult(question=question, hits=[], elapsed_ms=0.0, no_answer_reason="empty_index")
         return self._retriever.search(serving.snapshot, question, k)
 
     def gather(self, question: str) -> tuple[Signals | None, NoAnswerReason | None]:
@@ -204,18 +281,28 @@ class SearchEngine:
 
     # --- indexing -------------------------------------------------------------------------------
 
-    def reindex(self, *, rebuild: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
-        """Bring the index in line with data_dir. Raises ReindexInProgress if one is running."""
+    def reindex(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> IndexReport:
+        """Bring the index in line with data_dir. Raises ReindexInProgress if one is running, and
+        ReindexCancelled (the previous index still serving) when `cancel` is set before it finishes."""
         if not self._reindexing.acquire(blocking=False):
             raise ReindexInProgress("a re-index is already running")
         try:
-            return self._reindex(rebuild, progress)
+            return self._reindex(rebuild, progress, cancel)
         finally:
             self._reindexing.release()
 
-    def _reindex(self, rebuild: bool, progress: ProgressCallback | None) -> IndexReport:
+    def _reindex(
+        self, rebuild: bool, progress: ProgressCallback | None, cancel: threading.Event | None
+    ) -> IndexReport:
         started = time.perf_counter()
         loaded = corpus.load_corpus(self.config.data_dir)
+        indexer.check_cancel(cancel)
         for skipped in loaded.skipped:
             log.warning("skipped %s: %s", skipped.name, skipped.reason)
         previous = self._serving
@@ -227,12 +314,13 @@ class SearchEngine:
             and report.added == report.updated == report.removed == 0
             and previous.generation.dense == wants_dense
             and (not wants_dense or previous.generation.model == self._embedder.identity)  # type: ignore[union-attr]
+            and (not wants_dense or previous.snapshot.dense is not None)  # lost vectors are re-created
         )
         if up_to_date:
             assert previous is not None
             report.passages, report.generation = len(previous.snapshot.passages), previous.generation.id
         else:
-            indexer.build(self._build_inputs(), loaded, report, rebuild, progress)
+            indexer.build(self._build_inputs(), loaded, report, rebuild, progress, cancel)
             self._swap(previous)
         report.seconds = time.perf_counter() - started
         return report
@@ -271,6 +359,10 @@ class SearchEngine:
 
     def _missing_vectors_note(self) -> str:
         serving = self._serving
+        if self.damage:
+            return f"; {self.damage}: re-index to rebuild it from the corpus"
+        if self._dense_on and serving is not None and serving.snapshot.dense is None and self._vectors_lost:
+            return "; the vectors of the current index are lost (Chroma data missing): re-index to re-create them"
         if self._dense_on and serving is not None and serving.snapshot.dense is None:
             return "; the current index has no vectors for this model yet: re-index to use them"
         return ""
@@ -291,7 +383,8 @@ class SearchEngine:
         return uploads.save_upload(self.config.data_dir, filename, data)
 
     def close(self) -> None:
-        """Release the state-directory lock and the catalog."""
+        """Release the state-directory lock, the vector store and the catalog."""
+        self._chroma.close()
         self._catalog.close()
         self._lock.release()
 

@@ -5,7 +5,9 @@
      ├── CorpusError          an uploaded or loaded file cannot be used (message says why)
      ├── ReindexInProgress    a re-index is already running in this process
      ├── IndexMissing         a search was asked for before any index was built
-     └── ModelUnavailable     the embedding model cannot be loaded (the engine then serves lexical-only)
+     ├── ModelUnavailable     the embedding model cannot be loaded (the engine then serves lexical-only)
+     ├── IndexDamaged         a generation's files or rows fail their recorded sizes/checksums (never served)
+     └── ReindexCancelled     a re-index was asked to stop (SIGTERM, Ctrl-C); the previous index keeps serving
 
 Callers turn these into user-facing messages; anything else is a bug and carries a traceback.
 """
@@ -35,3 +37,11 @@ class IndexMissing(SondhaniError):
 
 class ModelUnavailable(SondhaniError):
     """The embedding model cannot be loaded (offline, wrong name, broken files); serve lexical-only."""
+
+
+class IndexDamaged(SondhaniError):
+    """A generation's files or catalog rows differ from what was recorded when it was written."""
+
+
+class ReindexCancelled(SondhaniError):
+    """A re-index stopped between batches because it was asked to; its half-built generation is gone."""

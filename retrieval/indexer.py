@@ -4,7 +4,8 @@ Every build writes a new generation: passages and articles in the catalog, a bm2
 <state>/generations/<id>/, and (with dense search on) a Chroma collection. Embeddings come from the
 catalog's cache when the passage text is unchanged, so only new or edited articles are embedded.
 Nothing is visible until `Catalog.promote` flips the pointer; a failure cleans up after itself,
-and a kill leaves a 'building' generation that the next start removes.
+and a kill leaves a 'building' generation that the next start removes. A build given a cancel event
+stops between stages and between embedding batches once it is set (raising ReindexCancelled).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from retrieval.chunking import chunk_article
 from retrieval.corpus import LoadResult
 from retrieval.dense import ChromaStore
 from retrieval.encoder import Encoder
+from retrieval.errors import ReindexCancelled
+from retrieval.integrity import manifest, passages_entry
 from retrieval.lexical import LexicalIndex
 from retrieval.models import Article, IndexReport, IndexStage, Passage, ProgressCallback
 from retrieval.text import index_tokens, terms
@@ -78,10 +82,22 @@ def compare(previous: dict[str, str], loaded: LoadResult) -> IndexReport:
     return report
 
 
+def check_cancel(cancel: threading.Event | None) -> None:
+    """Raise ReindexCancelled when the caller asked the build to stop."""
+    if cancel is not None and cancel.is_set():
+        raise ReindexCancelled("the re-index was interrupted; the previous index keeps serving")
+
+
 def build(
-    inputs: BuildInputs, loaded: LoadResult, report: IndexReport, rebuild: bool, progress: ProgressCallback | None
+    inputs: BuildInputs,
+    loaded: LoadResult,
+    report: IndexReport,
+    rebuild: bool,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None = None,
 ) -> str:
-    """Write a complete new generation and promote it; returns its id. Cleans up on any failure."""
+    """Write a complete new generation and promote it; returns its id. Cleans up on any failure,
+    cancellation included."""
     started = time.perf_counter()
     generation = new_generation_id()
     embedder = inputs.embedder
@@ -93,17 +109,24 @@ def build(
         texts = [passage_text_for_index(p) for p in passages]
         directory = generation_dir(inputs.state_dir, generation)
         directory.mkdir(parents=True)
+        check_cancel(cancel)
         LexicalIndex.build([index_tokens(terms(t)) for t in texts]).save(directory)
+        check_cancel(cancel)
         if embedder is not None and inputs.chroma is not None:
-            vectors, report.embedded = _vectors(inputs.catalog, embedder, texts, rebuild, progress)
+            vectors, report.embedded = _vectors(inputs.catalog, embedder, texts, rebuild, progress, cancel)
+            check_cancel(cancel)
             inputs.chroma.create(generation, [p.passage_id for p in passages], vectors)
+        check_cancel(cancel)
         _notify(progress, len(passages), len(passages), "saving")
-        inputs.catalog.write(generation, articles, passages)
+        inputs.catalog.write(generation, articles, passages, [*manifest(directory), passages_entry(passages)])
         report.passages = len(passages)
         report.seconds = time.perf_counter() - started
         inputs.catalog.promote(generation, report.seconds, len(articles), len(passages))
-    except BaseException:
-        log.warning("index build %s failed; the previous index keeps serving", generation)
+    except BaseException as exc:
+        if isinstance(exc, ReindexCancelled):  # asked for: the caller says so in its own words
+            log.info("index build %s interrupted; the previous index keeps serving", generation)
+        else:
+            log.warning("index build %s failed; the previous index keeps serving", generation)
         discard(inputs, generation)
         raise
     report.generation = generation
@@ -119,13 +142,19 @@ def discard(inputs: BuildInputs, generation: str) -> None:
 
 
 def _vectors(
-    catalog: Catalog, embedder: Encoder, texts: list[str], rebuild: bool, progress: ProgressCallback | None
+    catalog: Catalog,
+    embedder: Encoder,
+    texts: list[str],
+    rebuild: bool,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None = None,
 ) -> tuple[np.ndarray, int]:
     """Vectors for every passage: cached ones reused (unless rebuilding), the rest embedded."""
     hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
     cached = {} if rebuild else catalog.cached_vectors(embedder.identity, hashes)
     missing = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.values())
     for start in range(0, len(missing), EMBED_BATCH):
+        check_cancel(cancel)  # embedded batches stay cached: a cancelled re-index resumes where it stopped
         batch = missing[start : start + EMBED_BATCH]
         vectors = embedder.embed_documents([texts[i] for i in batch])
         catalog.store_vectors(embedder.identity, [(hashes[i], v) for i, v in zip(batch, vectors, strict=True)])

