@@ -127,9 +127,17 @@ class ChromaStore:
             if collection.name != self._prefix + (keep or "") and collection.name.startswith("passages_"):
                 self._client.delete_collection(collection.name)
                 removed.append(collection.name)
+        return removed + self.remove_dead_segment_folders()
+
+    def remove_dead_segment_folders(self) -> list[str]:
+        """Local engine only: delete the vector-index folders that no live collection references
+        (Chroma's delete_collection leaves them behind, chroma-core/chroma#5259). Safe while other
+        collections are being read: a live collection's segment is always in the `segments` table."""
+        if self._path is None:
+            return []
         database = self._path / "chroma.sqlite3"
         if not database.exists():
-            return removed
+            return []
         try:
             db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
             try:
@@ -138,7 +146,8 @@ class ChromaStore:
                 db.close()
         except sqlite3.Error as exc:  # unsure which folders are live: delete none
             log.warning("Not collecting Chroma's segment folders: cannot read its segments table (%s)", exc)
-            return removed
+            return []
+        removed = []
         for folder in self._path.iterdir():
             if folder.is_dir() and SEGMENT_DIR.fullmatch(folder.name) and folder.name not in live:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -333,6 +333,7 @@ class SearchEngine:
         inputs = self._build_inputs(with_model=False)
         for generation in retired:
             indexer.discard(inputs, generation)
+        self._chroma.remove_dead_segment_folders()  # a long-running bot re-indexes without restarting
 
     # --- information ----------------------------------------------------------------------------
 

@@ -201,6 +201,18 @@ def test_retired_collections_leave_no_segment_folders(dense_config: EngineConfig
         assert len(folders) == 1  # the serving collection's vector segment only
 
 
+def test_a_running_engine_leaves_no_dead_segment_folders_between_reindexes(dense_config: EngineConfig) -> None:
+    """A bot re-indexes for weeks without restarting: retired folders must go at each swap, not at start."""
+    with SearchEngine.open(dense_config) as engine:
+        engine.reindex()
+        for article in sorted(dense_config.data_dir.iterdir())[:3]:
+            article.unlink()
+            engine.reindex()
+            # the serving generation and the one before it (searches in flight may still read it)
+            assert chroma_folders(dense_config) <= live_segments(dense_config)
+            assert len(chroma_folders(dense_config)) <= 2
+
+
 def test_a_cancelled_reindex_stops_between_batches_and_the_old_index_serves(dense_config: EngineConfig) -> None:
     with SearchEngine.open(dense_config) as engine:
         old = engine.reindex().generation
