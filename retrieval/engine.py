@@ -257,7 +257,7 @@ class SearchEngine:
         """Answer one question with up to k hits, best first; raises IndexMissing before any index."""
         serving = self._serving
         if serving is None:
-            raise IndexMissing("no index yet: run `sondhani index` (or /reindex in the bot)")
+            raise IndexMissing("no index has been built yet")
         if not serving.snapshot.passages:  # an empty corpus is valid; its questions are told so
             return SearchResult(question=question, hits=[], elapsed_ms=0.0, no_answer_reason="empty_index")
         return self._retriever.search(serving.snapshot, question, k)

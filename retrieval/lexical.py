@@ -15,7 +15,9 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-K1 = 0.9  # measured on bn-news-qa (../shared/docs/stack-facts.md): better than 1.2/0.75 there
+# Measured on bn-news-qa with whitespace tokens: Recall@1 0.885 with k1 0.9, b 0.4 against 0.881 with the
+# usual 1.2 / 0.75 (validation split 0.947 vs 0.931).
+K1 = 0.9
 B = 0.4
 
 
