@@ -22,8 +22,7 @@ import numpy as np
 import regex
 
 from benchmarks.common import BN_NEWS_QA, config_for, model_arg, temp_corpus
-from retrieval.engine import SearchEngine
-from retrieval.evaluate import group_identical
+from retrieval import SearchEngine, group_identical
 
 _PLAIN_TOKEN = regex.compile(r"[^\s\p{P}\p{S}]+")
 

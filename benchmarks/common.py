@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from retrieval.config import EngineConfig
+from retrieval import EngineConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -11,9 +11,7 @@ import logging
 from pathlib import Path
 
 from benchmarks.common import SHARED, config_for, model_arg, temp_corpus
-from retrieval.corpus import load_corpus
-from retrieval.engine import SearchEngine
-from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
+from retrieval import SearchEngine, evaluate_questions, format_report, group_identical, load_corpus, load_questions
 
 BENGALI_KINDS = ["lexical", "paraphrase", "numeric", "variant"]
 
@@ -27,7 +25,7 @@ def run(
     with SearchEngine.open(config_for(corpus, model, dense, state, threads)) as engine:
         report_index = engine.reindex()
         engine.search("উষ্ণ", 1)  # warm-up: first-call costs are not a user's latency
-        report = evaluate(questions, engine.search, groups)
+        report = evaluate_questions(questions, engine.search, groups)
         note = engine.status().dense_note
     label = "bundled + bn-news-qa distractors" if with_distractors else "bundled corpus"
     print(

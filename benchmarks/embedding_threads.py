@@ -30,7 +30,7 @@ QUESTIONS = [
 
 def measure(threads: int, passages: int) -> dict[str, float]:
     """Run inside the child process: load the encoder with `threads`, then time it."""
-    from retrieval.encoder import BUNDLED_MODEL, load_encoder
+    from retrieval import BUNDLED_MODEL, load_encoder
 
     texts = [json.loads(line)["text"] for line in (BN_NEWS_QA / "passages.jsonl").open(encoding="utf-8")]
     texts = [t[:600] for t in texts[:passages]]

@@ -24,11 +24,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks.common import BN_NEWS_QA, SHARED, config_for, temp_corpus
-from retrieval.engine import SearchEngine
-from retrieval.evaluate import Question, group_identical, load_questions
-from retrieval.retriever import Signals, decide, fuse
-from retrieval.text import normalize
-from retrieval.tuning import RetrievalTuning
+from retrieval import (
+    Question,
+    RetrievalTuning,
+    SearchEngine,
+    Signals,
+    decide,
+    fuse,
+    group_identical,
+    load_questions,
+    normalize,
+)
 
 DEPTH = 10
 # Off-topic English questions and Latin chatter, asked against the seed articles: none should be answered.

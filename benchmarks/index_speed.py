@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import SHARED, config_for, model_arg, temp_corpus
-from retrieval.engine import SearchEngine
-from retrieval.evaluate import load_questions
+from retrieval import SearchEngine, load_questions
 
 
 def peak_rss_mb() -> float:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import time
 
 from benchmarks.common import config_for, temp_corpus
-from retrieval.corpus import load_corpus
-from retrieval.engine import SearchEngine
-from retrieval.webpages import FetchPolicy, add_from_url, extract, fetch
+from retrieval import FetchPolicy, SearchEngine, add_from_url, extract, fetch, load_corpus
 from tests.web import pages
 from tests.web.measure import measure
 from tests.web.server import news_site
@@ -66,7 +64,7 @@ def add_and_answer(model: str | None, dense: str) -> None:
 def feed_of_twenty(model: str | None, dense: str) -> None:
     """One poll of a 20-entry feed (all new, one site), then the one incremental re-index of the batch:
     without spacing, and with the defaults (10 pages per site per poll, 2 s apart)."""
-    from retrieval.feeds import poll_feeds
+    from retrieval import poll_feeds
 
     for per_host, delay in ((20, 0.0), (10, 2.0)):
         corpus = temp_corpus(with_bn_news_qa=False)

@@ -25,9 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrieval.config import EngineConfig
-from retrieval.encoder import BUNDLED_MODEL
-from retrieval.engine import SearchEngine
+from retrieval import BUNDLED_MODEL, EngineConfig, SearchEngine
 from tests.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks.common import BN_NEWS_QA, config_for, temp_corpus
 from bot.store import QuestionRecord, Store
-from retrieval.engine import SearchEngine
+from retrieval import SearchEngine
 
 
 def used_bytes(path: Path) -> int:

@@ -12,8 +12,7 @@ import logging
 import sys
 
 from bot.settings import Settings
-from retrieval.engine import SearchEngine
-from retrieval.webpages import AddedArticle, PageRefused, add_from_url
+from retrieval import AddedArticle, PageRefused, SearchEngine, add_from_url
 
 
 def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
@@ -57,7 +56,7 @@ def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
     Exit status 0, 1 when any feed failed, 2 when no feed is configured."""
     from bot.cli import _index_with_progress, _no_corpus, format_index_report
     from bot.feeds import STATE_NAME
-    from retrieval.feeds import poll_feeds
+    from retrieval import poll_feeds
 
     if not settings.feeds:
         print("sondhani: no feeds configured: set SONDHANI_FEEDS to comma-separated RSS/Atom URLs", file=sys.stderr)

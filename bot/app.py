@@ -54,9 +54,7 @@ from bot.ratelimit import UserRateLimiter
 from bot.reindex import Reindexer
 from bot.settings import Settings
 from bot.store import DB_NAME, PRUNE_EVERY_SECONDS, Store
-from retrieval.engine import SearchEngine
-from retrieval.errors import ReindexCancelled, SondhaniError, StateLocked
-from retrieval.integrity import move_aside, sqlite_problem
+from retrieval import ReindexCancelled, SearchEngine, SondhaniError, StateLocked, move_aside, sqlite_problem
 
 log = logging.getLogger(__name__)
 

@@ -21,11 +21,22 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot.settings import Settings
-from retrieval.corpus import load_corpus
-from retrieval.engine import SearchEngine
-from retrieval.errors import ReindexCancelled, SondhaniError, StateLocked
-from retrieval.evaluate import evaluate, format_report, group_identical, load_questions
-from retrieval.models import NO_ANSWER_TEXT, Hit, IndexReport, IndexStage, SearchResult
+from retrieval import (
+    NO_ANSWER_TEXT,
+    Hit,
+    IndexReport,
+    IndexStage,
+    ReindexCancelled,
+    SearchEngine,
+    SearchResult,
+    SondhaniError,
+    StateLocked,
+    evaluate_questions,
+    format_report,
+    group_identical,
+    load_corpus,
+    load_questions,
+)
 
 log = logging.getLogger("sondhani")
 
@@ -188,7 +199,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         if not engine.has_index():
             print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
         engine.search("warm-up", 1)
-        report = evaluate(questions, engine.search, groups, depth=args.k)
+        report = evaluate_questions(questions, engine.search, groups, depth=args.k)
         print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else format_report(report, args.k))
     return 0
 

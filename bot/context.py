@@ -14,7 +14,7 @@ from bot.ratelimit import UserRateLimiter
 from bot.reindex import Reindexer
 from bot.settings import Settings
 from bot.store import Store
-from retrieval.engine import SearchEngine
+from retrieval import SearchEngine
 
 SERVICES_KEY = "services"
 

@@ -21,9 +21,7 @@ from bot.handlers.admin import allowed
 from bot.link_texts import link_texts_for
 from bot.render import esc
 from bot.settings import Settings
-from retrieval.engine import SearchEngine
-from retrieval.errors import CorpusError, ReindexInProgress
-from retrieval.feeds import FeedState, PollReport, load_state, poll_feeds
+from retrieval import CorpusError, FeedState, PollReport, ReindexInProgress, SearchEngine, load_state, poll_feeds
 
 log = logging.getLogger(__name__)
 FEEDS_KEY = "feeds"

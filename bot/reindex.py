@@ -19,9 +19,7 @@ from telegram.ext import Application
 
 from bot.messages import Texts
 from bot.render import esc
-from retrieval.engine import SearchEngine
-from retrieval.errors import CorpusError, ReindexCancelled, ReindexInProgress
-from retrieval.models import IndexReport, IndexStage
+from retrieval import CorpusError, IndexReport, IndexStage, ReindexCancelled, ReindexInProgress, SearchEngine
 
 log = logging.getLogger(__name__)
 MAX_SKIPPED_LINES = 10

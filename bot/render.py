@@ -16,8 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages
 from bot.messages import BN, Texts, bn_digits
-from retrieval.models import ArticleInfo, Hit
-from retrieval.text import sentence_ends
+from retrieval import ArticleInfo, Hit, sentence_ends
 
 MESSAGE_LIMIT = 4096
 PASSAGE_MAX = 1200  # raw characters of one passage shown, however much room is left

@@ -10,9 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from retrieval.config import EngineConfig
-from retrieval.encoder import BUNDLED_MODEL
-from retrieval.webpages import FetchPolicy
+from retrieval import BUNDLED_MODEL, EngineConfig, FetchPolicy
 
 
 class Settings(BaseSettings):

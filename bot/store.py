@@ -24,7 +24,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from retrieval.models import Hit
+from retrieval import Hit
 
 log = logging.getLogger(__name__)
 

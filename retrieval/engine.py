@@ -68,7 +68,7 @@ class SearchEngine:
         self._chroma = chroma
         self._embedder: Encoder | None = None
         self._dense_on = False
-        self._dense_note = "dense search is off (SONDHANI_DENSE=off)"
+        self._dense_note = "dense search is off (dense mode off)"
         self._serving: _Serving | None = None
         self._reindexing = threading.Lock()
         self._retriever = Retriever()

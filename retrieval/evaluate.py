@@ -123,7 +123,7 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def evaluate(
+def evaluate_questions(
     questions: list[Question],
     search: Callable[[str, int], SearchResult],
     doc_groups: dict[str, str],

@@ -15,9 +15,9 @@ from telegram import Message, Update
 from bot.context import BotContext, is_admin, message_of, query_of, texts
 from bot.messages import Texts
 from bot.render import esc, upload_keyboard
+from bot.settings import Settings
 from bot.store import ChatCount, PendingUpload
-from retrieval import uploads
-from retrieval.errors import CorpusError
+from retrieval import CorpusError, UploadPlan, plan_upload, write_upload
 
 UPLOAD_SUFFIXES = frozenset({".md", ".txt", ".jsonl"})
 
@@ -81,14 +81,14 @@ async def upload(update: Update, context: BotContext) -> None:
         return
     data_dir = svc.engine.config.data_dir
     try:
-        plan = await asyncio.to_thread(uploads.plan_upload, data_dir, name, data)
+        plan = await asyncio.to_thread(plan_upload, data_dir, name, data)
         if plan.identical:
             await message.reply_text(t.upload_identical.format(name=esc(plan.name)), do_quote=True)
             return
         if plan.replaces is not None:
             await _ask_to_replace(update, context, plan, data)
             return
-        saved = await asyncio.to_thread(uploads.write_upload, data_dir, plan, data)
+        saved = await asyncio.to_thread(write_upload, data_dir, plan, data)
     except (CorpusError, OSError) as exc:
         await message.reply_text(t.upload_refused.format(reason=esc(_reason(exc))), do_quote=True)
         return
@@ -101,7 +101,7 @@ async def upload(update: Update, context: BotContext) -> None:
         await progress.edit_text(t.reindex_running)
 
 
-async def _ask_to_replace(update: Update, context: BotContext, plan: uploads.UploadPlan, data: bytes) -> None:
+async def _ask_to_replace(update: Update, context: BotContext, plan: UploadPlan, data: bytes) -> None:
     """Hold the upload and ask the admin, with the numbers, whether to replace the existing file."""
     message, svc, t = message_of(update), context.services, texts(update)
     user_id = update.effective_user.id if update.effective_user else 0
@@ -157,12 +157,12 @@ async def upload_decision(update: Update, context: BotContext) -> None:
 def _replace(data_dir: Path, pending: PendingUpload, t: Texts) -> tuple[str, bool]:
     """Replace the file as planned when the admin was asked; the reply to show, and whether it was
     replaced. Checked again first: the file must still be the one the admin saw."""
-    plan = uploads.plan_upload(data_dir, pending.file_name, pending.data)
+    plan = plan_upload(data_dir, pending.file_name, pending.data)
     if plan.identical:
         return t.upload_identical.format(name=esc(plan.name)), False
     if plan.replaces is None or plan.replaced_sha256 != pending.replaces_sha256:
         return t.upload_changed.format(name=esc(pending.file_name)), False
-    uploads.write_upload(data_dir, plan, pending.data)
+    write_upload(data_dir, plan, pending.data)
     return t.upload_replaced.format(name=esc(plan.name)), True
 
 
@@ -184,7 +184,7 @@ async def status(update: Update, context: BotContext) -> None:
         passages=t.num(st.passages),
         model=esc(st.embedding_model or "—"),
         dense=t.dense_on if st.dense_enabled else t.dense_off,
-        dense_note=esc(st.dense_note),
+        dense_note=esc(_dense_note(st.dense_note, svc.settings)),
         indexed_at=esc(_when(st.last_indexed_at, svc.settings.zone, t)),
         index_seconds=t.num(f"{st.last_index_seconds:.1f}") if st.last_index_seconds is not None else "—",
         uptime=t.duration(time.monotonic() - svc.started_at),
@@ -193,6 +193,11 @@ async def status(update: Update, context: BotContext) -> None:
     if svc.reindexer.running:
         text += t.status_reindexing
     await message_of(update).reply_text(text)
+
+
+def _dense_note(note: str, settings: Settings) -> str:
+    """The library's note on dense search, with the setting that turned it off (the library names none)."""
+    return f"{note}; SONDHANI_DENSE=off" if settings.dense == "off" else note
 
 
 async def stats(update: Update, context: BotContext) -> None:

@@ -17,8 +17,7 @@ from bot.handlers.general import SOURCES_PER_PAGE
 from bot.qids import is_signed
 from bot.render import answer_keyboard, answer_page, page_count, question_shown, sources_keyboard, sources_page
 from bot.store import HitRef, QuestionRecord, StoredQuestion
-from retrieval.errors import IndexMissing
-from retrieval.models import Hit, Passage, SearchResult
+from retrieval import Hit, IndexMissing, Passage, SearchResult
 
 log = logging.getLogger(__name__)
 

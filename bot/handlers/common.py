@@ -13,8 +13,7 @@ from bot.messages import Texts
 from bot.qids import signed_qid
 from bot.render import answer_keyboard, answer_page, page_count
 from bot.store import QuestionRecord
-from retrieval.errors import IndexMissing
-from retrieval.models import SearchResult
+from retrieval import IndexMissing, SearchResult
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,7 @@ from bot.context import BotContext, message_of
 from bot.handlers.admin import allowed
 from bot.link_texts import LinkTexts, link_texts_for
 from bot.render import esc
-from retrieval.errors import CorpusError, ReindexInProgress
-from retrieval.webpages import AddedArticle, PageRefused, add_from_url
+from retrieval import AddedArticle, CorpusError, PageRefused, ReindexInProgress, add_from_url
 
 log = logging.getLogger(__name__)
 INDEX_LOCK_KEY = "links_index_lock"
