@@ -46,12 +46,12 @@ from telegram.ext import (
 
 from bot import feeds as feed_polling
 from bot import render, webhook
-from bot.context import SERVICES_KEY, BotApplication, BotContext, Services
+from bot.context import SEARCH_K, SERVICES_KEY, BotApplication, BotContext, Services
 from bot.handlers import admin, buttons, errors, general, groups, inline, links, private
 from bot.messages import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from bot.qids import signing_key
 from bot.ratelimit import UserRateLimiter
-from bot.reindex import Reindexer
+from bot.reindex import PROGRESS_INTERVAL, Reindexer
 from bot.settings import Settings
 from bot.store import DB_NAME, PRUNE_EVERY_SECONDS, Store
 from retrieval import ReindexCancelled, SearchEngine, SondhaniError, StateLocked, move_aside, sqlite_problem
@@ -70,8 +70,8 @@ def build_application(
     store: Store,
     *,
     rate_limiter: BaseRateLimiter[Any] | None = None,
-    progress_interval: float = 3.0,
-    search_k: int = 10,
+    progress_interval: float = PROGRESS_INTERVAL,
+    search_k: int = SEARCH_K,
 ) -> BotApplication:
     """The bot's Application, every handler registered, talking to settings.telegram_api_url.
 
@@ -80,12 +80,11 @@ def build_application(
     """
     if not settings.telegram_bot_token:
         raise ValueError("settings.telegram_bot_token is not set")
-    api = settings.telegram_api_url.rstrip("/")
     app: BotApplication = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
         .http_version("1.1")
         .get_updates_http_version("1.1")
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
@@ -258,10 +257,10 @@ async def _check_token(settings: Settings) -> str | None:
     a server that is not the Bot API at all (a wrong SONDHANI_TELEGRAM_API_URL), and logs a traceback
     when the body is not JSON. Only a Bot API answer ({"ok": ...}) can say anything about the token.
     """
-    api, token = settings.telegram_api_url.rstrip("/"), str(settings.telegram_bot_token)
+    api, token = settings.bot_api_root, str(settings.telegram_bot_token)
     try:
         async with httpx.AsyncClient(timeout=30) as client:
-            response = await client.post(f"{api}/bot{token}/getMe")
+            response = await client.post(f"{settings.bot_api_url}{token}/getMe")
     except httpx.HTTPError as exc:  # the token is part of the URL: never let it into the log
         return f"Cannot reach the Bot API at {api}: {str(exc).replace(token, '<token>') or type(exc).__name__}"
     try:

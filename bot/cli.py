@@ -20,6 +20,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from bot.questions import question_problem
 from bot.settings import Settings
 from retrieval import (
     NO_ANSWER_TEXT,
@@ -37,8 +38,6 @@ from retrieval import (
     load_corpus,
     load_questions,
 )
-
-log = logging.getLogger("sondhani")
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat` or `grep` in the same place
 # What to do when another process holds the state directory: the library's message names no command.
@@ -138,11 +137,12 @@ def _no_corpus(settings: Settings) -> bool:
 
 def _refusal(question: str, limit: int) -> str | None:
     """Why the CLI will not search a question, as the bot would refuse it, or None."""
-    if not question:
+    problem = question_problem(question, max_chars=limit)
+    if problem == "empty":
         return "empty question"
-    if len(question) > limit:
+    if problem == "too_long":
         return f"the question is {len(question)} characters long; SONDHANI_MAX_QUESTION_CHARS allows {limit}"
-    return None
+    return None  # a question with no words is searched: the engine says why nothing answers it
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from bot.store import Store
 from retrieval import SearchEngine
 
 SERVICES_KEY = "services"
+SEARCH_K = 10  # hits fetched per question: pages of results and inline results
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Services:
     store: Store
     user_limiter: UserRateLimiter
     reindexer: Reindexer
-    search_k: int = 10  # hits fetched per question: pages of results and inline results
+    search_k: int = SEARCH_K
     qid_key: bytes = b""  # signs answer ids (bot.qids), so a forged button id is refused without work
     started_at: float = field(default_factory=time.monotonic)
 

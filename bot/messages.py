@@ -8,6 +8,7 @@ HTML; callers `html.escape` whatever they put into the placeholders.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from retrieval import IndexStage
@@ -83,8 +84,7 @@ class Texts:
     reindex_failed: str
     reindex_done: str
     reindex_interrupted: str  # the bot stopped (SIGTERM) during a re-index; the old index keeps serving
-    upload_private_only: str
-    upload_bad_type: str
+    upload_bad_type: str  # {suffixes}: the corpus file types, from the library
     upload_too_big: str
     upload_refused: str
     upload_saved: str
@@ -113,10 +113,16 @@ class Texts:
     untitled: str  # heads a result whose article states no title, outlet or date
     units: tuple[str, str, str]  # days, hours, minutes
     seconds_unit: str
+    last_of_list: str  # joins the last two items of a list: " বা ", " and "
 
     def num(self, value: object) -> str:
         """A number in this language's digits."""
         return bn_digits(value) if self.lang == "bn" else str(value)
+
+    def listing(self, items: Iterable[str]) -> str:
+        """Items as ".md, .txt and .jsonl" in this language."""
+        *first, last = items
+        return f"{', '.join(first)}{self.last_of_list}{last}" if first else last
 
     def duration(self, seconds: float) -> str:
         """A duration as "2 d 3 h 4 min" in this language."""
@@ -196,8 +202,7 @@ BN = Texts(
     reindex_failed="❌ সূচি হালনাগাদ হয়নি: {reason}",
     reindex_done="✅ সূচি হালনাগাদ শেষ।",
     reindex_interrupted="⏹ সূচি হালনাগাদ থেমে গেছে: বট বন্ধ হচ্ছিল। আগের সূচি থেকেই উত্তর দেওয়া হচ্ছে।",
-    upload_private_only="ফাইল যোগ করতে আমাকে সরাসরি (ব্যক্তিগত চ্যাটে) পাঠান।",
-    upload_bad_type="এই ফাইল নেওয়া গেল না: শুধু .md, .txt বা .jsonl ফাইল চলে।",
+    upload_bad_type="এই ফাইল নেওয়া গেল না: শুধু {suffixes} ফাইল চলে।",
     upload_too_big="এই ফাইল নেওয়া গেল না: আকার {size} বাইট, সীমা {limit} বাইট।",
     upload_refused="এই ফাইল নেওয়া গেল না: {reason}",
     upload_saved="📄 <code>{name}</code> সংগ্রহে রাখা হয়েছে; সূচি হালনাগাদ হচ্ছে…",
@@ -247,6 +252,7 @@ BN = Texts(
     untitled="শিরোনামহীন প্রতিবেদন",
     units=("দিন", "ঘণ্টা", "মিনিট"),
     seconds_unit="সেকেন্ড",
+    last_of_list=" বা ",
 )
 
 EN = Texts(
@@ -313,8 +319,7 @@ EN = Texts(
     reindex_failed="❌ Re-index failed: {reason}",
     reindex_done="✅ Re-index finished.",
     reindex_interrupted="⏹ Re-index interrupted: the bot was stopping. The previous index keeps answering.",
-    upload_private_only="To add a file, send it to me in a private chat.",
-    upload_bad_type="File refused: only .md, .txt and .jsonl files are accepted.",
+    upload_bad_type="File refused: only {suffixes} files are accepted.",
     upload_too_big="File refused: {size} bytes, the limit is {limit} bytes.",
     upload_refused="File refused: {reason}",
     upload_saved="📄 <code>{name}</code> saved into the corpus; re-indexing…",
@@ -364,6 +369,7 @@ EN = Texts(
     untitled="Untitled report",
     units=("d", "h", "min"),
     seconds_unit="s",
+    last_of_list=" and ",
 )
 
 

@@ -75,10 +75,13 @@ def progress_text(stage: IndexStage, done: int, total: int, pace: EmbeddingPace 
     return text
 
 
+PROGRESS_INTERVAL = 3.0  # seconds, at least, between two edits of the progress message
+
+
 class Reindexer:
     """Runs `engine.reindex` in the background, at most one at a time."""
 
-    def __init__(self, engine: SearchEngine, progress_interval: float = 3.0) -> None:
+    def __init__(self, engine: SearchEngine, progress_interval: float = PROGRESS_INTERVAL) -> None:
         self._engine = engine
         self._interval = progress_interval
         self._task: asyncio.Task[Any] | None = None

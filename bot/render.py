@@ -2,7 +2,7 @@
 
 Cut points are chosen on the raw article text (at a sentence end, else a word boundary), the
 pieces are escaped afterwards, and the final string is measured: a message never exceeds
-Telegram's 4096 characters and a tag is never cut.
+Telegram's MessageLimit.MAX_TEXT_LENGTH (4096) and a tag is never cut.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from collections.abc import Sequence
 
 import regex
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
 
 from bot import messages
 from bot.messages import BN, Texts, bn_digits
 from retrieval import ArticleInfo, Hit, sentence_ends
 
-MESSAGE_LIMIT = 4096
+MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096 UTF-16 code units
 PASSAGE_MAX = 1200  # raw characters of one passage shown, however much room is left
 ELLIPSIS = "…"
 _MONTHS_BN = (
@@ -26,7 +27,7 @@ _MONTHS_BN = (
     "জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর",
 )
 
-# callback_data layouts: short ids only, far below Telegram's 64 bytes.
+# callback_data layouts: short ids only, far below Telegram's InlineKeyboardButtonLimit.MAX_CALLBACK_DATA (64 bytes).
 PAGE_PATTERN = r"^p:(\w+):(\d+)$"
 FEEDBACK_PATTERN = r"^f:(\w+):([ud])$"
 SOURCES_PATTERN = r"^s:(\d+)$"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import zoneinfo
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from retrieval import BUNDLED_MODEL, EngineConfig, FetchPolicy
+from retrieval import DEFAULT_DENSE_MODE, DEFAULT_EMBEDDING_MODEL, DenseMode, EngineConfig, FetchPolicy
 
 
 class Settings(BaseSettings):
@@ -23,12 +23,14 @@ class Settings(BaseSettings):
     # Corpus, state and retrieval
     data_dir: Path = Path("data/articles")
     state_dir: Path = Path("data/state")
-    embedding_model: str = BUNDLED_MODEL
-    dense: Literal["auto", "on", "off"] = "auto"
-    embedding_threads: int = Field(default=1, ge=1, le=64)
-    embedding_device: str = "cpu"
-    hub_offline: bool = Field(default=False, validation_alias=AliasChoices("HF_HUB_OFFLINE", "SONDHANI_HUB_OFFLINE"))
-    chroma_url: str | None = None
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    dense: DenseMode = DEFAULT_DENSE_MODE
+    embedding_threads: int = Field(default=EngineConfig.embedding_threads, ge=1, le=64)
+    embedding_device: str = EngineConfig.embedding_device
+    hub_offline: bool = Field(
+        default=EngineConfig.hub_offline, validation_alias=AliasChoices("HF_HUB_OFFLINE", "SONDHANI_HUB_OFFLINE")
+    )
+    chroma_url: str | None = EngineConfig.chroma_url
 
     # Telegram
     telegram_bot_token: str | None = Field(
@@ -125,6 +127,21 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         """An empty line in .env means "not set"."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def bot_api_root(self) -> str:
+        """The Bot API server (SONDHANI_TELEGRAM_API_URL without a trailing slash), as messages name it."""
+        return self.telegram_api_url.rstrip("/")
+
+    @property
+    def bot_api_url(self) -> str:
+        """Where Bot API methods are: the token, then "/getMe" and the like, follow (PTB's base_url)."""
+        return f"{self.bot_api_root}/bot"
+
+    @property
+    def bot_file_url(self) -> str:
+        """Where files are downloaded from: the token and the file path follow (PTB's base_file_url)."""
+        return f"{self.bot_api_root}/file/bot"
 
     def fetch_policy(self) -> FetchPolicy:
         """How links are fetched: size and time limits, and whether private addresses may be reached."""

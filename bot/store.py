@@ -17,7 +17,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -255,10 +255,6 @@ class Store:
         """Run one statement, closing its cursor; returns the row count."""
         async with self._db.execute(sql, params) as cur:
             return cur.rowcount
-
-    async def _execute_many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
-        async with self._db.executemany(sql, rows):
-            pass
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:

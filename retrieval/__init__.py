@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from retrieval.config import DenseMode, EngineConfig
+    from retrieval.config import DEFAULT_DENSE_MODE, DEFAULT_EMBEDDING_MODEL, DenseMode, EngineConfig
     from retrieval.corpus import SUPPORTED_SUFFIXES, load_corpus
     from retrieval.encoder import BUNDLED_MODEL, load_encoder
     from retrieval.engine import SearchEngine
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 # Each exported name and the submodule that defines it. No name may equal a submodule's name: importing
 # retrieval.x sets the package attribute x to that module (hence evaluate_questions, not evaluate).
 _HOMES: dict[str, str] = {
-    **dict.fromkeys(["DenseMode", "EngineConfig"], "config"),
+    **dict.fromkeys(["DEFAULT_DENSE_MODE", "DEFAULT_EMBEDDING_MODEL", "DenseMode", "EngineConfig"], "config"),
     **dict.fromkeys(["SUPPORTED_SUFFIXES", "load_corpus"], "corpus"),
     **dict.fromkeys(["BUNDLED_MODEL", "load_encoder"], "encoder"),
     "SearchEngine": "engine",
@@ -99,6 +99,8 @@ _HOMES: dict[str, str] = {
 }
 
 __all__ = [
+    "DEFAULT_DENSE_MODE",
+    "DEFAULT_EMBEDDING_MODEL",
     "AddedArticle",
     "Article",
     "ArticleInfo",

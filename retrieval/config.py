@@ -10,6 +10,10 @@ from retrieval.encoder import BUNDLED_MODEL
 
 DenseMode = Literal["auto", "on", "off"]
 
+# The defaults of the settings that choose the model; callers' settings default to these.
+DEFAULT_EMBEDDING_MODEL: str = BUNDLED_MODEL
+DEFAULT_DENSE_MODE: DenseMode = "auto"
+
 
 @dataclass(frozen=True)
 class EngineConfig:
@@ -25,8 +29,8 @@ class EngineConfig:
 
     data_dir: Path
     state_dir: Path
-    embedding_model: str | None = BUNDLED_MODEL
-    dense_mode: DenseMode = "auto"
+    embedding_model: str | None = DEFAULT_EMBEDDING_MODEL
+    dense_mode: DenseMode = DEFAULT_DENSE_MODE
     chroma_url: str | None = None
     embedding_threads: int = 1
     embedding_device: str = "cpu"

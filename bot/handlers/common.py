@@ -11,6 +11,7 @@ from telegram.constants import ChatType
 from bot.context import BotContext, texts
 from bot.messages import Texts
 from bot.qids import signed_qid
+from bot.questions import QuestionProblem, question_problem
 from bot.render import answer_keyboard, answer_page, page_count
 from bot.store import QuestionRecord
 from retrieval import IndexMissing, SearchResult
@@ -18,15 +19,11 @@ from retrieval import IndexMissing, SearchResult
 log = logging.getLogger(__name__)
 
 
-def problem_with(question: str, max_chars: int, t: Texts) -> str | None:
-    """Why a question cannot be searched (empty, too long, no words), or None when it can."""
-    if not question:
-        return t.empty
-    if len(question) > max_chars:
+def problem_text(problem: QuestionProblem, question: str, max_chars: int, t: Texts) -> str:
+    """The reply to a question a chat cannot search."""
+    if problem == "too_long":
         return t.too_long.format(length=t.num(len(question)), limit=t.num(max_chars))
-    if not any(ch.isalnum() for ch in question):
-        return t.no_words
-    return None
+    return t.no_words if problem == "no_words" else t.empty
 
 
 async def answer_question(update: Update, context: BotContext, question: str, *, explicit: bool = True) -> None:
@@ -70,10 +67,11 @@ async def _admit(
 ) -> bool:
     """Whether to search: a usable question, a message not answered before, the user within limits."""
     svc = context.services
-    problem = problem_with(question, svc.settings.max_question_chars, t)
-    if problem:
-        if explicit or problem != t.no_words:
-            await message.reply_text(problem, do_quote=True)
+    max_chars = svc.settings.max_question_chars
+    problem = question_problem(question, max_chars=max_chars)
+    if problem is not None:
+        if explicit or problem != "no_words":
+            await message.reply_text(problem_text(problem, question, max_chars, t), do_quote=True)
         return False
     if not await svc.store.claim_message(message.chat_id, message.message_id):
         log.debug("Message %s in chat %s was answered already", message.message_id, message.chat_id)

@@ -14,6 +14,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.context import BotContext, texts
+from bot.questions import question_problem
 from bot.render import first_line, headline, shorten, single_hit
 from bot.store import QuestionRecord
 from retrieval import IndexMissing
@@ -22,11 +23,12 @@ MIN_QUERY_CHARS = 3
 MAX_RESULTS = 10
 CACHE_SECONDS = 10
 HINT_START_PARAMETER = "help"
+HINT_CHARS = 64  # our choice, not a Telegram limit: the hint button shows one short line
 
 
 def _hint(text: str) -> InlineQueryResultsButton:
     """A button above the (empty) results that opens a private chat with the bot's help."""
-    return InlineQueryResultsButton(shorten(text, 64), start_parameter=HINT_START_PARAMETER)
+    return InlineQueryResultsButton(shorten(text, HINT_CHARS), start_parameter=HINT_START_PARAMETER)
 
 
 async def inline_query(update: Update, context: BotContext) -> None:
@@ -35,7 +37,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     if query is None:
         return
     question = " ".join(query.query.split())
-    if len(question) < MIN_QUERY_CHARS or not any(ch.isalnum() for ch in question):
+    if question_problem(question, min_chars=MIN_QUERY_CHARS) is not None:  # a long one is cut below
         hint = t.inline_too_short.format(min=t.num(MIN_QUERY_CHARS)) if question else t.inline_button
         await query.answer([], cache_time=0, button=_hint(hint))
         return

@@ -12,6 +12,7 @@ from tests.fake_bot_api.state import _Query
 from tests.fake_bot_api.validation import (
     MAX_CALLBACK_ANSWER_LENGTH,
     MAX_INLINE_RESULTS,
+    MAX_NEXT_OFFSET_BYTES,
     MAX_RESULT_ID_BYTES,
     check_inline_keyboard,
     inline_markup_of,
@@ -42,7 +43,7 @@ class QueryMethods(MessageMethods):
         for result in results:
             self._check_inline_result(result, seen)
         next_offset = params.get("next_offset")
-        if next_offset is not None and len(str(next_offset).encode("utf-8")) > 64:
+        if next_offset is not None and len(str(next_offset).encode("utf-8")) > MAX_NEXT_OFFSET_BYTES:
             raise bad_request("NEXT_OFFSET_INVALID")
         query_id = str(params.get("inline_query_id"))
         self._take_query(self._inline_queries, query_id)

@@ -8,11 +8,14 @@ from typing import Any
 from tests.fake_bot_api.entities import utf16_length
 from tests.fake_bot_api.errors import Json, bad_request
 
+# Written from the Bot API documentation, deliberately not from python-telegram-bot's constants (the bot
+# uses those): the fake checks the bot, so a wrong limit in the library it uses would not go unnoticed.
 MAX_MESSAGE_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_INLINE_RESULTS = 50
 MAX_RESULT_ID_BYTES = 64
+MAX_NEXT_OFFSET_BYTES = 64
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024
 
