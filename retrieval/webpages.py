@@ -4,7 +4,7 @@ Fetching is defensive because admins paste links from anywhere: http/https only;
 and every address a host name resolves to is checked (no loopback, private, link-local or metadata
 addresses unless the policy allows them); the body is streamed and abandoned past a size limit or a
 deadline. Extraction is trafilatura's (main text, title, date, site name, canonical URL), then the
-same furniture cleaning as corpus files (`corpus.clean_text`). A page that is not an article is
+same furniture cleaning as corpus files (`furniture.clean_text`). A page that is not an article is
 refused with the reason, and nothing is written unless everything succeeded.
 
 Duplicates are caught twice: by the canonical URL with tracking parameters removed (before fetching
@@ -34,8 +34,9 @@ import httpcore
 import httpx
 
 from retrieval.chunking import chunk_article
-from retrieval.corpus import clean_text, load_corpus, parse_file
+from retrieval.corpus import load_corpus, parse_file
 from retrieval.errors import CorpusError
+from retrieval.furniture import clean_text
 from retrieval.models import Article
 from retrieval.text import normalize
 
