@@ -1,4 +1,7 @@
-"""Retrieval quality on question files shaped like ../shared/eval/dev.jsonl or bn-news-qa.
+"""Retrieval quality on question files: one JSON object a line, {"id", "question", "kind", "doc",
+"answers", "forbid"}, only "question" required (`load_questions`). The hand-written dev questions use
+all of them ("kind": lexical, paraphrase, numeric, english, banglish, negative, boilerplate); bn-news-qa's
+give "doc", the gold passage's id.
 
 A question is judged by its gold doc id when that id is in the corpus (bn-news-qa), otherwise by
 its answer strings (dev.jsonl). Questions with neither (negative, boilerplate) are right when no

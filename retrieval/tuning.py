@@ -1,6 +1,6 @@
 """Every knob of the retriever in one object, with where its value came from.
 
-Values were chosen by benchmarks/fusion_sweep.py on the dev questions (../shared/eval/dev.jsonl, over
+Values were chosen by benchmarks/fusion_sweep.py on the 17 hand-written dev questions (over
 the seed articles alone and with the bn-news-qa passages as distractors) and bn-news-qa's train
 split; the trade-off tables are in docs/measurements.md.
 """
