@@ -79,14 +79,18 @@ def main() -> None:
             ranks.append(0 if not result.hits else _rank([h.doc_id for h in result.hits], q["doc"], groups))
         status = engine.status()
 
-    print(f"bn-news-qa train: {len(questions)} questions over {len(passages)} passages "
-          f"({report.articles} loaded, {len(report.skipped)} skipped, {report.passages} Sondhani passages, "
-          f"indexed in {index_seconds:.1f} s)")
+    print(
+        f"bn-news-qa train: {len(questions)} questions over {len(passages)} passages "
+        f"({report.articles} loaded, {len(report.skipped)} skipped, {report.passages} Sondhani passages, "
+        f"indexed in {index_seconds:.1f} s)"
+    )
     print(f"dense: {status.dense_note}")
     for label, found in (("BM25 whitespace+punct", base_ranks), ("Sondhani", ranks)):
         s = scores(found)
-        print(f"{label:<22} Recall@1 {s['recall@1']:.3f}  Recall@5 {s['recall@5']:.3f}  MRR@10 {s['mrr@10']:.3f}"
-              + (f"  (no answer returned for {s['no_answer_returned']:.3f})" if label == "Sondhani" else ""))
+        print(
+            f"{label:<22} Recall@1 {s['recall@1']:.3f}  Recall@5 {s['recall@5']:.3f}  MRR@10 {s['mrr@10']:.3f}"
+            + (f"  (no answer returned for {s['no_answer_returned']:.3f})" if label == "Sondhani" else "")
+        )
     lat = np.array(latencies)
     print(f"Sondhani latency ms: p50 {np.percentile(lat, 50):.1f}  p95 {np.percentile(lat, 95):.1f}")
 

@@ -36,8 +36,10 @@ def run(
     print(format_report(report, 10))
     bengali = report.summary(BENGALI_KINDS)
     if bengali.get("n"):
-        print(f"Bengali kinds ({', '.join(BENGALI_KINDS)}): n={int(bengali['n'])}  hit@1 {bengali['hit@1']:.3f}  "
-              f"hit@3 {bengali['hit@3']:.3f}  MRR@5 {bengali['mrr@5']:.3f}")
+        print(
+            f"Bengali kinds ({', '.join(BENGALI_KINDS)}): n={int(bengali['n'])}  hit@1 {bengali['hit@1']:.3f}  "
+            f"hit@3 {bengali['hit@3']:.3f}  MRR@5 {bengali['mrr@5']:.3f}"
+        )
     for j in report.judgements:
         wrong = (j.answerable and (j.rank is None or j.rank > 3)) or (not j.answerable and not j.correct_no_answer)
         if wrong:

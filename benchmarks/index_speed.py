@@ -40,14 +40,18 @@ def main() -> None:
         opened = time.perf_counter() - started
         report = engine.reindex()
         print(f"engine open (model load) {opened:.1f} s; {engine.status().dense_note}")
-        print(f"full index: {report.articles} articles, {report.passages} passages, {report.embedded} embedded, "
-              f"{report.seconds:.1f} s = {report.passages / report.seconds:.1f} passages/s"
-              + (f" ({report.embedded / report.seconds:.1f} embedded/s)" if report.embedded else ""))
+        print(
+            f"full index: {report.articles} articles, {report.passages} passages, {report.embedded} embedded, "
+            f"{report.seconds:.1f} s = {report.passages / report.seconds:.1f} passages/s"
+            + (f" ({report.embedded / report.seconds:.1f} embedded/s)" if report.embedded else "")
+        )
         edited = corpus / "003_1606ac5bd632e0c6.md"
         edited.write_text(edited.read_text("utf-8").replace("পারস্পরিক", "পারস্পরিক ও", 1), "utf-8")
         again = engine.reindex()
-        print(f"re-index after editing one article: {again.updated} updated, {again.embedded} passages embedded, "
-              f"{again.seconds:.2f} s")
+        print(
+            f"re-index after editing one article: {again.updated} updated, {again.embedded} passages embedded, "
+            f"{again.seconds:.2f} s"
+        )
         questions = [q.question for q in load_questions(SHARED / "eval" / "dev.jsonl")]
         engine.search(questions[0], 3)
         timings = []
@@ -59,8 +63,7 @@ def main() -> None:
         timings.sort()
         p95 = timings[int(0.95 * (len(timings) - 1))]
         print(
-            f"warm question latency over {len(timings)} asks: "
-            f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms"
+            f"warm question latency over {len(timings)} asks: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms"
         )
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 

@@ -31,8 +31,10 @@ def extraction() -> None:
             alone = measure(page, raw.text)
             added = add_from_url(corpus, url, POLICY)
             q = measure(page, load_corpus(corpus).articles[0].text)
-            print(f"  trafilatura alone: body {alone.body_share:.0%}, furniture {alone.furniture_through}/"
-                  f"{alone.furniture_total} {list(alone.leaked)}")
+            print(
+                f"  trafilatura alone: body {alone.body_share:.0%}, furniture {alone.furniture_through}/"
+                f"{alone.furniture_total} {list(alone.leaked)}"
+            )
             print(
                 f"{page.slug:7} {page.metadata:9} {q.body_kept:2}/{q.body_total} = {q.body_share:5.1%}  "
                 f"{q.furniture_through:2}/{q.furniture_total} = {q.furniture_share:5.1%}     "
@@ -71,14 +73,22 @@ def feed_of_twenty(model: str | None, dense: str) -> None:
         with news_site() as site, SearchEngine.open(config_for(corpus, model, dense)) as engine:
             engine.reindex()
             started = time.perf_counter()
-            report = poll_feeds([site.url("/feeds/twenty.xml")], corpus, corpus.parent / "feeds.json", POLICY,
-                                pages_per_host=per_host, host_delay=delay)
+            report = poll_feeds(
+                [site.url("/feeds/twenty.xml")],
+                corpus,
+                corpus.parent / "feeds.json",
+                POLICY,
+                pages_per_host=per_host,
+                host_delay=delay,
+            )
             polled = time.perf_counter()
             engine.reindex()
             indexed = time.perf_counter()
-            print(f"{model or 'lexical'} (dense {dense}): feed of 20 entries, {per_host} pages per site {delay:g} s "
-                  f"apart: {len(report.added)} added in {polled - started:.2f} s, "
-                  f"{report.feeds[0].deferred} left for the next poll; one re-index {indexed - polled:.2f} s")
+            print(
+                f"{model or 'lexical'} (dense {dense}): feed of 20 entries, {per_host} pages per site {delay:g} s "
+                f"apart: {len(report.added)} added in {polled - started:.2f} s, "
+                f"{report.feeds[0].deferred} left for the next poll; one re-index {indexed - polled:.2f} s"
+            )
 
 
 if __name__ == "__main__":

@@ -102,9 +102,13 @@ async def main(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="sondhani-load-") as tmp:
         data_dir, state_dir = Path(tmp) / "articles", Path(tmp) / "state"
         shutil.copytree(ROOT / "data" / "articles", data_dir)
-        config = EngineConfig(data_dir=data_dir, state_dir=state_dir, dense_mode=args.dense,
-                              embedding_model=None if args.dense == "off" else BUNDLED_MODEL,
-                              embedding_threads=args.threads)
+        config = EngineConfig(
+            data_dir=data_dir,
+            state_dir=state_dir,
+            dense_mode=args.dense,
+            embedding_model=None if args.dense == "off" else BUNDLED_MODEL,
+            embedding_threads=args.threads,
+        )
         started = time.perf_counter()
         with SearchEngine.open(config) as engine:
             report = engine.reindex()
@@ -122,8 +126,10 @@ async def main(args: argparse.Namespace) -> int:
             bot_log = log_path.read_text(encoding="utf-8", errors="replace")
             logged_errors = [line for line in bot_log.splitlines() if " ERROR " in line or "Traceback" in line]
             api_errors = [e for e in fake.errors if e[0] != "getUpdates"]
-            print(f"bot exit code {process.returncode}; error lines in its log: {len(logged_errors)}; "
-                  f"Bot API errors: {len(api_errors)}")
+            print(
+                f"bot exit code {process.returncode}; error lines in its log: {len(logged_errors)}; "
+                f"Bot API errors: {len(api_errors)}"
+            )
             if logged_errors:
                 lines = bot_log.splitlines()
                 first = next(i for i, line in enumerate(lines) if " ERROR " in line or "Traceback" in line)
@@ -158,23 +164,32 @@ async def run_rounds(fake: FakeBotApi, args: argparse.Namespace) -> int:
     for number in range(args.rounds):
         result = await ask_round(fake, users, number, args.timeout)
         rounds.append(result)
-        print(f"round {number + 1}: {len(result.latencies)}/{args.users} replied, "
-              f"p50 {statistics.median(result.latencies):.3f} s, max {max(result.latencies):.3f} s"
-              if result.latencies else f"round {number + 1}: no replies")
+        print(
+            f"round {number + 1}: {len(result.latencies)}/{args.users} replied, "
+            f"p50 {statistics.median(result.latencies):.3f} s, max {max(result.latencies):.3f} s"
+            if result.latencies
+            else f"round {number + 1}: no replies"
+        )
     latencies = [x for r in rounds for x in r.latencies]
     asked = args.users * args.rounds
     answered = sum(r.with_passages + r.no_answer for r in rounds)
     errors = sum(r.errors + r.timeouts for r in rounds)
-    print(f"\n{args.users} users x {args.rounds} rounds = {asked} questions "
-          f"({'no PTB throttling' if args.unthrottled else 'PTB AIORateLimiter at 30 msg/s'}, dense {args.dense}, "
-          f"{os.cpu_count()} CPUs)")
-    print(f"answered {answered}/{asked} (with passages {sum(r.with_passages for r in rounds)}, "
-          f"no-answer message {sum(r.no_answer for r in rounds)}); errors {errors} "
-          f"(error replies {sum(r.errors for r in rounds)}, no reply within {args.timeout:.0f} s "
-          f"{sum(r.timeouts for r in rounds)})")
+    print(
+        f"\n{args.users} users x {args.rounds} rounds = {asked} questions "
+        f"({'no PTB throttling' if args.unthrottled else 'PTB AIORateLimiter at 30 msg/s'}, dense {args.dense}, "
+        f"{os.cpu_count()} CPUs)"
+    )
+    print(
+        f"answered {answered}/{asked} (with passages {sum(r.with_passages for r in rounds)}, "
+        f"no-answer message {sum(r.no_answer for r in rounds)}); errors {errors} "
+        f"(error replies {sum(r.errors for r in rounds)}, no reply within {args.timeout:.0f} s "
+        f"{sum(r.timeouts for r in rounds)})"
+    )
     if latencies:
-        print(f"reply latency: p50 {percentile(latencies, 50):.3f} s, p95 {percentile(latencies, 95):.3f} s, "
-              f"max {max(latencies):.3f} s")
+        print(
+            f"reply latency: p50 {percentile(latencies, 50):.3f} s, p95 {percentile(latencies, 95):.3f} s, "
+            f"max {max(latencies):.3f} s"
+        )
     return 0 if errors == 0 else 1
 
 

@@ -41,10 +41,18 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
         for passage in engine.passages():
             counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
     for article in added:
-        print(" | ".join((
-            f"added: {article.title or '(untitled)'}", article.outlet or "-", article.published or "-",
-            f"{counts.get(article.doc_id, 0)} passages", article.url, article.path.name,
-        )))
+        print(
+            " | ".join(
+                (
+                    f"added: {article.title or '(untitled)'}",
+                    article.outlet or "-",
+                    article.published or "-",
+                    f"{counts.get(article.doc_id, 0)} passages",
+                    article.url,
+                    article.path.name,
+                )
+            )
+        )
     sys.stdout.flush()
     return 1 if refused else 0
 
@@ -65,19 +73,27 @@ def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     with SearchEngine.open(settings.engine_config()) as engine:
         report = poll_feeds(
-            list(settings.feeds), settings.data_dir, settings.state_dir / STATE_NAME, settings.fetch_policy(),
-            pages_per_host=settings.feed_pages_per_host, host_delay=settings.feed_host_delay_seconds,
+            list(settings.feeds),
+            settings.data_dir,
+            settings.state_dir / STATE_NAME,
+            settings.fetch_policy(),
+            pages_per_host=settings.feed_pages_per_host,
+            host_delay=settings.feed_host_delay_seconds,
         )
         if report.added or not engine.has_index():
             print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
     for feed in report.feeds:
         state = "not modified" if feed.not_modified else f"{feed.entries} entries"
-        line = (f"feed {feed.url}: {state}, {len(feed.added)} new, {len(feed.refused)} refused, "
-                f"{feed.deferred} left for the next poll")
+        line = (
+            f"feed {feed.url}: {state}, {len(feed.added)} new, {len(feed.refused)} refused, "
+            f"{feed.deferred} left for the next poll"
+        )
         print(line + (f"; error: {feed.error}" if feed.error else ""))
         for article in feed.added:
-            print(f"  added: {article.title or '(untitled)'} | {article.outlet or '-'} | {article.published or '-'} "
-                  f"| {article.url}")
+            print(
+                f"  added: {article.title or '(untitled)'} | {article.outlet or '-'} | {article.published or '-'} "
+                f"| {article.url}"
+            )
         for link, reason in feed.refused:
             print(f"  refused: {link}: {reason}")
     print(f"{len(report.added)} new articles in {report.seconds:.1f} s")

@@ -59,8 +59,11 @@ from retrieval import ReindexCancelled, SearchEngine, SondhaniError, StateLocked
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [
-    UpdateType.MESSAGE, UpdateType.EDITED_MESSAGE, UpdateType.CALLBACK_QUERY,
-    UpdateType.INLINE_QUERY, UpdateType.CHOSEN_INLINE_RESULT,
+    UpdateType.MESSAGE,
+    UpdateType.EDITED_MESSAGE,
+    UpdateType.CALLBACK_QUERY,
+    UpdateType.INLINE_QUERY,
+    UpdateType.CHOSEN_INLINE_RESULT,
 ]
 
 
@@ -90,11 +93,13 @@ def build_application(
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            allow_sending_without_reply=True,  # the asker may delete the question before the answer
-        ))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,  # the asker may delete the question before the answer
+            )
+        )
         .build()
     )
     app.bot_data[SERVICES_KEY] = Services(
@@ -112,35 +117,44 @@ def build_application(
     private_chat, group_chat = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     admins = filters.User(user_id=settings.admin_ids, allow_empty=False)
     not_text = (
-        filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.AUDIO
-        | filters.VIDEO_NOTE | filters.ANIMATION | filters.LOCATION | filters.CONTACT
+        filters.Sticker.ALL
+        | filters.PHOTO
+        | filters.VOICE
+        | filters.VIDEO
+        | filters.AUDIO
+        | filters.VIDEO_NOTE
+        | filters.ANIMATION
+        | filters.LOCATION
+        | filters.CONTACT
     )
-    app.add_handlers([
-        CommandHandler("start", general.start, filters=new),
-        CommandHandler("help", general.help_command, filters=new),
-        CommandHandler("sources", general.sources, filters=new),
-        CommandHandler("ask", groups.ask),
-        CommandHandler("reindex", admin.reindex, filters=new),
-        CommandHandler("status", admin.status, filters=new),
-        CommandHandler("stats", admin.stats, filters=new),
-        CommandHandler("add", links.add_command, filters=new),
-        CommandHandler("feeds", feed_polling.feeds_command, filters=new),
-        MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
-        MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
-        # An admin's link is fetched; anyone else's stays a question and is never fetched.
-        MessageHandler(private_chat & new & admins & links.OnlyLinks(), links.link_message),
-        MessageHandler(private_chat & filters.TEXT, private.question),
-        MessageHandler(private_chat & new & not_text, private.not_text),
-        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.RepliesToBot(), groups.follow_up),
-        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.MentionsBot(), groups.mention),
-        CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),
-        CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
-        CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
-        CallbackQueryHandler(admin.upload_decision, pattern=render.UPLOAD_PATTERN),
-        CallbackQueryHandler(buttons.unknown_button),  # after every pattern: whatever else is pressed
-        InlineQueryHandler(inline.inline_query),
-        ChosenInlineResultHandler(inline.chosen_result),
-    ])
+    app.add_handlers(
+        [
+            CommandHandler("start", general.start, filters=new),
+            CommandHandler("help", general.help_command, filters=new),
+            CommandHandler("sources", general.sources, filters=new),
+            CommandHandler("ask", groups.ask),
+            CommandHandler("reindex", admin.reindex, filters=new),
+            CommandHandler("status", admin.status, filters=new),
+            CommandHandler("stats", admin.stats, filters=new),
+            CommandHandler("add", links.add_command, filters=new),
+            CommandHandler("feeds", feed_polling.feeds_command, filters=new),
+            MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
+            MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
+            # An admin's link is fetched; anyone else's stays a question and is never fetched.
+            MessageHandler(private_chat & new & admins & links.OnlyLinks(), links.link_message),
+            MessageHandler(private_chat & filters.TEXT, private.question),
+            MessageHandler(private_chat & new & not_text, private.not_text),
+            MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.RepliesToBot(), groups.follow_up),
+            MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.MentionsBot(), groups.mention),
+            CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),
+            CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
+            CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
+            CallbackQueryHandler(admin.upload_decision, pattern=render.UPLOAD_PATTERN),
+            CallbackQueryHandler(buttons.unknown_button),  # after every pattern: whatever else is pressed
+            InlineQueryHandler(inline.inline_query),
+            ChosenInlineResultHandler(inline.chosen_result),
+        ]
+    )
     app.add_error_handler(errors.on_error)
     app.bot_data[feed_polling.FEEDS_KEY] = poller = feed_polling.FeedPoller(settings, engine)
     feed_polling.schedule(app, poller)
@@ -181,10 +195,15 @@ async def running(app: BotApplication, *, poll_timeout: float = 10.0) -> AsyncIt
             secret = settings.webhook_secret or webhook.new_secret()
             if not settings.webhook_secret:
                 log.info("SONDHANI_WEBHOOK_SECRET is not set: registering a random secret token for this run")
-            await stack.enter_async_context(webhook.serving(
-                app, listen=settings.webhook_listen, port=settings.webhook_port,
-                path=urlsplit(settings.webhook_url).path, secret=secret,
-            ))
+            await stack.enter_async_context(
+                webhook.serving(
+                    app,
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    path=urlsplit(settings.webhook_url).path,
+                    secret=secret,
+                )
+            )
             await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
         else:
 
@@ -281,8 +300,12 @@ async def _log_engine(engine: SearchEngine, seconds: float) -> None:
     status = await asyncio.to_thread(engine.status)
     log.info(
         "Search engine loaded in %.1f s: %d articles, %d passages; model %s; dense search %s (%s)",
-        seconds, status.articles, status.passages, status.embedding_model or "none",
-        "on" if status.dense_enabled else "off", status.dense_note,
+        seconds,
+        status.articles,
+        status.passages,
+        status.embedding_model or "none",
+        "on" if status.dense_enabled else "off",
+        status.dense_note,
     )
     if not engine.has_index() and not engine.damage:  # a damaged one is rebuilt next, the engine said why
         log.warning("No index yet: run `sondhani index`, or send /reindex as an admin")

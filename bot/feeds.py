@@ -55,8 +55,13 @@ class FeedPoller:
         async with self._lock:
             s = self.settings
             report = await asyncio.to_thread(
-                poll_feeds, list(s.feeds), s.data_dir, self.state_path, s.fetch_policy(),
-                pages_per_host=s.feed_pages_per_host, host_delay=s.feed_host_delay_seconds,
+                poll_feeds,
+                list(s.feeds),
+                s.data_dir,
+                self.state_path,
+                s.fetch_policy(),
+                pages_per_host=s.feed_pages_per_host,
+                host_delay=s.feed_host_delay_seconds,
             )
             if report.added or self._index_pending:
                 try:
@@ -69,8 +74,13 @@ class FeedPoller:
                     self._index_pending = True
                     log.error("Re-index after a feed poll failed: %s", exc)
             errors = sum(1 for feed in report.feeds if feed.error)
-            log.info("Feed poll: %d feeds, %d new articles, %d feeds with errors, %.1f s",
-                     len(report.feeds), len(report.added), errors, report.seconds)
+            log.info(
+                "Feed poll: %d feeds, %d new articles, %d feeds with errors, %.1f s",
+                len(report.feeds),
+                len(report.added),
+                errors,
+                report.seconds,
+            )
             return report
 
 
@@ -79,12 +89,16 @@ def schedule(app: Application[Any, Any, Any, Any, Any, Any], poller: FeedPoller)
     if not poller.settings.feeds:
         return False
     if app.job_queue is None:
-        log.warning("SONDHANI_FEEDS is set but PTB's job queue is missing: "
-                    "pip install 'python-telegram-bot[job-queue]'")
+        log.warning(
+            "SONDHANI_FEEDS is set but PTB's job queue is missing: pip install 'python-telegram-bot[job-queue]'"
+        )
         return False
     app.job_queue.run_repeating(
-        _poll_job, interval=60 * poller.settings.feed_interval_minutes, first=FIRST_POLL_SECONDS,
-        name="feeds", data=poller,
+        _poll_job,
+        interval=60 * poller.settings.feed_interval_minutes,
+        first=FIRST_POLL_SECONDS,
+        name="feeds",
+        data=poller,
     )
     return True
 
@@ -119,7 +133,10 @@ async def feeds_command(update: Update, context: BotContext) -> None:
             moment = datetime.fromisoformat(state.last_poll.replace("Z", "+00:00")).astimezone(zone)
             when = f"{moment:%Y-%m-%d %H:%M} {zone.key}"
         line = t.feeds_line.format(
-            url=esc(state.url), when=esc(when), new=t.num(state.last_new), total=t.num(state.total_added),
+            url=esc(state.url),
+            when=esc(when),
+            new=t.num(state.last_new),
+            total=t.num(state.total_added),
         )
         if state.last_error:
             line += t.feeds_error.format(error=esc(state.last_error[:300]))

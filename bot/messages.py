@@ -274,8 +274,7 @@ EN = Texts(
         "• /sources lists the articles I answer from."
     ),
     ask_usage=(
-        "Put the question right after the command, e.g.\n"
-        "<code>/ask উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?</code>"
+        "Put the question right after the command, e.g.\n<code>/ask উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?</code>"
     ),
     empty="The question is empty. Please send a question in Bengali.",
     too_long="That question is too long ({length} characters). Please keep it under {limit}.",

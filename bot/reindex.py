@@ -93,8 +93,13 @@ class Reindexer:
         return self._task is not None and not self._task.done()
 
     def start(
-        self, application: Application[Any, Any, Any, Any, Any, Any], message: Message, texts: Texts,
-        update: object = None, *, rebuild: bool = False,
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        message: Message,
+        texts: Texts,
+        update: object = None,
+        *,
+        rebuild: bool = False,
     ) -> bool:
         """Start a re-index reporting into `message` (a message of the bot); False if one is running.
 
@@ -169,12 +174,18 @@ class Reindexer:
 
 def summary(report: IndexReport, texts: Texts) -> str:
     """The closing message of a re-index: counts, skipped files with reasons, seconds."""
-    lines = [texts.reindex_summary.format(
-        seconds=texts.num(f"{report.seconds:.1f}"),
-        added=texts.num(report.added), updated=texts.num(report.updated), removed=texts.num(report.removed),
-        unchanged=texts.num(report.unchanged), skipped=texts.num(len(report.skipped)),
-        articles=texts.num(report.articles), passages=texts.num(report.passages),
-    )]
+    lines = [
+        texts.reindex_summary.format(
+            seconds=texts.num(f"{report.seconds:.1f}"),
+            added=texts.num(report.added),
+            updated=texts.num(report.updated),
+            removed=texts.num(report.removed),
+            unchanged=texts.num(report.unchanged),
+            skipped=texts.num(len(report.skipped)),
+            articles=texts.num(report.articles),
+            passages=texts.num(report.passages),
+        )
+    ]
     for skipped in report.skipped[:MAX_SKIPPED_LINES]:
         lines.append(texts.reindex_skipped_line.format(name=esc(skipped.name[:100]), reason=esc(skipped.reason[:300])))
     if len(report.skipped) > MAX_SKIPPED_LINES:

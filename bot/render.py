@@ -23,8 +23,18 @@ MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096 UTF-16 code units
 PASSAGE_MAX = 1200  # raw characters of one passage shown, however much room is left
 ELLIPSIS = "…"
 _MONTHS_BN = (
-    "জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন",
-    "জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর",
+    "জানুয়ারি",
+    "ফেব্রুয়ারি",
+    "মার্চ",
+    "এপ্রিল",
+    "মে",
+    "জুন",
+    "জুলাই",
+    "আগস্ট",
+    "সেপ্টেম্বর",
+    "অক্টোবর",
+    "নভেম্বর",
+    "ডিসেম্বর",
 )
 
 # callback_data layouts: short ids only, far below Telegram's InlineKeyboardButtonLimit.MAX_CALLBACK_DATA (64 bytes).
@@ -231,16 +241,18 @@ def sources_page(articles: Sequence[ArticleInfo], page: int, per_page: int, text
     if not articles:
         return texts.sources_empty
     pages = page_count(len(articles), per_page)
-    lines = [texts.sources_header.format(
-        total=texts.num(len(articles)), page=texts.num(page + 1), pages=texts.num(pages)
-    )]
+    lines = [
+        texts.sources_header.format(total=texts.num(len(articles)), page=texts.num(page + 1), pages=texts.num(pages))
+    ]
     for n, art in enumerate(articles[page * per_page : (page + 1) * per_page], start=page * per_page + 1):
-        lines.append(texts.sources_line.format(
-            n=texts.num(n),
-            title=esc(shorten(art.title or art.doc_id, 120)),
-            outlet=esc(shorten(art.source or "—", 60)),
-            date=esc(format_date(art.published) or "—"),
-        ))
+        lines.append(
+            texts.sources_line.format(
+                n=texts.num(n),
+                title=esc(shorten(art.title or art.doc_id, 120)),
+                outlet=esc(shorten(art.source or "—", 60)),
+                date=esc(format_date(art.published) or "—"),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -256,7 +268,11 @@ def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
 
 def upload_keyboard(token: str, texts: Texts) -> InlineKeyboardMarkup:
     """Replace / Cancel for an upload that would replace a corpus file."""
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.upload_replace_button, callback_data=f"u:{token}:r"),
-        InlineKeyboardButton(texts.upload_cancel_button, callback_data=f"u:{token}:c"),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.upload_replace_button, callback_data=f"u:{token}:r"),
+                InlineKeyboardButton(texts.upload_cancel_button, callback_data=f"u:{token}:c"),
+            ]
+        ]
+    )

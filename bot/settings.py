@@ -146,8 +146,10 @@ class Settings(BaseSettings):
     def fetch_policy(self) -> FetchPolicy:
         """How links are fetched: size and time limits, and whether private addresses may be reached."""
         return FetchPolicy(
-            timeout=self.fetch_timeout_seconds, deadline=2 * self.fetch_timeout_seconds,
-            max_bytes=self.fetch_max_bytes, allow_private=self.fetch_allow_private,
+            timeout=self.fetch_timeout_seconds,
+            deadline=2 * self.fetch_timeout_seconds,
+            max_bytes=self.fetch_max_bytes,
+            allow_private=self.fetch_allow_private,
         )
 
     def engine_config(self) -> EngineConfig:

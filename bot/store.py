@@ -298,8 +298,14 @@ class Store:
         return inserted == 1
 
     async def save_question(
-        self, record: QuestionRecord, hits: list[Hit], hit_count: int | None = None, qid: str | None = None,
-        *, asked_at: float | None = None, generation: str | None = None,
+        self,
+        record: QuestionRecord,
+        hits: list[Hit],
+        hit_count: int | None = None,
+        qid: str | None = None,
+        *,
+        asked_at: float | None = None,
+        generation: str | None = None,
     ) -> str:
         """Log a question with references to its hits; returns its id.
 
@@ -316,9 +322,21 @@ class Store:
                 "INSERT OR IGNORE INTO questions (qid, asked_at, user_id, chat_id, chat_type, chat_title, message_id,"
                 " source, question, hit_count, elapsed_ms, generation, hits)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (qid, at, record.user_id, record.chat_id, record.chat_type, record.chat_title,
-                 record.message_id, record.source, record.question,
-                 len(hits) if hit_count is None else hit_count, record.elapsed_ms, generation, _refs_json(hits)),
+                (
+                    qid,
+                    at,
+                    record.user_id,
+                    record.chat_id,
+                    record.chat_type,
+                    record.chat_title,
+                    record.message_id,
+                    record.source,
+                    record.question,
+                    len(hits) if hit_count is None else hit_count,
+                    record.elapsed_ms,
+                    generation,
+                    _refs_json(hits),
+                ),
             )
         return qid
 
@@ -380,8 +398,14 @@ class Store:
             return await self._execute("DELETE FROM pending_uploads WHERE token = ?", (token,)) == 1
 
     async def audit(
-        self, *, user_id: int | None, username: str | None, chat_id: int | None, action: str,
-        allowed: bool, detail: str = "",
+        self,
+        *,
+        user_id: int | None,
+        username: str | None,
+        chat_id: int | None,
+        action: str,
+        allowed: bool,
+        detail: str = "",
     ) -> None:
         """Append one row to the audit log."""
         async with self._transaction():
@@ -394,8 +418,8 @@ class Store:
     async def audit_log(self, limit: int = 100) -> list[AuditRow]:
         """The latest audit rows, newest first."""
         async with self._db.execute(
-            "SELECT at, user_id, username, chat_id, action, allowed, detail FROM audit_log"
-            " ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT at, user_id, username, chat_id, action, allowed, detail FROM audit_log ORDER BY id DESC LIMIT ?",
+            (limit,),
         ) as cur:
             rows = await cur.fetchall()
         return [AuditRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
@@ -409,8 +433,7 @@ class Store:
         ) as cur:
             (today,) = await cur.fetchone() or (0,)
         async with self._db.execute(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE hit_count = 0) FROM questions"
-            f" WHERE asked_at >= ? AND {asked}",
+            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE hit_count = 0) FROM questions WHERE asked_at >= ? AND {asked}",
             (week_start,),
         ) as cur:
             week, no_answer = await cur.fetchone() or (0, 0)
@@ -443,7 +466,8 @@ def _refs_json(hits: list[Hit]) -> str:
     """The compact JSON of a page's hit references."""
     refs = [HitRef.of(h) for h in hits]
     return json.dumps(
-        [[r.passage_id, r.score, r.highlight_start, r.highlight_end] for r in refs], ensure_ascii=False,
+        [[r.passage_id, r.score, r.highlight_start, r.highlight_end] for r in refs],
+        ensure_ascii=False,
         separators=(",", ":"),
     )
 

@@ -48,7 +48,10 @@ class _UpdateRequest(tornado.web.RequestHandler):
         if not hmac.compare_digest(sent.encode(), self.secret.encode()):
             log.warning(
                 "Refused a webhook request from %s to %s: %s %s header (answered 403)",
-                self.request.remote_ip, self.request.path, "wrong" if sent else "no", SECRET_HEADER,
+                self.request.remote_ip,
+                self.request.path,
+                "wrong" if sent else "no",
+                SECRET_HEADER,
             )
             self.set_status(HTTPStatus.FORBIDDEN)
             return

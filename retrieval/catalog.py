@@ -75,9 +75,7 @@ class Catalog:
             except sqlite3.DatabaseError as exc:
                 problem = str(exc)
         aside = move_aside(path)
-        self.recovered = (
-            f"the index catalog {path.name} was damaged ({problem}): moved to {aside.name}, started afresh"
-        )
+        self.recovered = f"the index catalog {path.name} was damaged ({problem}): moved to {aside.name}, started afresh"
         log.warning("%s", self.recovered)
         self._db = self._connect(path)
 
@@ -164,7 +162,9 @@ class Catalog:
             raise ValueError("refusing to delete the serving generation")
         with _transaction(self._db):
             for table, column in (
-                ("articles", "generation"), ("passages", "generation"), ("generation_files", "generation"),
+                ("articles", "generation"),
+                ("passages", "generation"),
+                ("generation_files", "generation"),
                 ("generations", "id"),
             ):
                 self._db.execute(f"DELETE FROM {table} WHERE {column}=?", (generation,))

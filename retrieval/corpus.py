@@ -111,9 +111,7 @@ def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"not valid UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8"
-        ) from None
+        raise CorpusError(f"not valid UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8") from None
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise CorpusError("the file is empty")

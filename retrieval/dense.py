@@ -156,9 +156,7 @@ class ChromaStore:
 
     def generations(self) -> list[str]:
         """Generations that have a collection here."""
-        return [
-            c.name[len(self._prefix) :] for c in self._client.list_collections() if c.name.startswith(self._prefix)
-        ]
+        return [c.name[len(self._prefix) :] for c in self._client.list_collections() if c.name.startswith(self._prefix)]
 
 
 def _forget_engine(path: Path, client: ClientAPI | None) -> None:

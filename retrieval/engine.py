@@ -297,9 +297,7 @@ class SearchEngine:
         finally:
             self._reindexing.release()
 
-    def _reindex(
-        self, rebuild: bool, progress: ProgressCallback | None, cancel: threading.Event | None
-    ) -> IndexReport:
+    def _reindex(self, rebuild: bool, progress: ProgressCallback | None, cancel: threading.Event | None) -> IndexReport:
         started = time.perf_counter()
         loaded = corpus.load_corpus(self.config.data_dir)
         indexer.check_cancel(cancel)
@@ -394,4 +392,3 @@ class SearchEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-

@@ -157,9 +157,7 @@ def judge(q: Question, result: SearchResult, doc_groups: dict[str, str]) -> Judg
     correct_no_answer = not answerable and (
         not result.hits if not forbidden else not any(f in normalize(h.text) for h in result.hits for f in forbidden)
     )
-    return Judgement(
-        q, rank, answerable, correct_no_answer, len(result.hits), result.elapsed_ms, highlight_answers
-    )
+    return Judgement(q, rank, answerable, correct_no_answer, len(result.hits), result.elapsed_ms, highlight_answers)
 
 
 def _correct(q: Question, hit: Hit, doc_groups: dict[str, str], by_doc: bool) -> bool:

@@ -40,10 +40,17 @@ from retrieval.webpages import (
 
 log = logging.getLogger(__name__)
 
-FEED_TYPES = frozenset({
-    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
-    "application/x-rss+xml", "text/rss+xml",
-})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/x-rss+xml",
+        "text/rss+xml",
+    }
+)
 SEEN_PER_FEED = 5000  # remembered entry links per feed; feeds list far fewer at a time
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
@@ -239,8 +246,13 @@ def poll_feeds(
 
 
 def _poll_one(
-    state: FeedState, result: FeedResult, data_dir: Path, policy: FetchPolicy, pacer: _HostPacer,
-    stored: set[str], client: httpx.Client | None,
+    state: FeedState,
+    result: FeedResult,
+    data_dir: Path,
+    policy: FetchPolicy,
+    pacer: _HostPacer,
+    stored: set[str],
+    client: httpx.Client | None,
 ) -> None:
     conditional = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1"}
     if state.etag:

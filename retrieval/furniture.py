@@ -37,9 +37,7 @@ def _nre(pattern: str) -> regex.Pattern[str]:
 _COMMENTS_WORD = normalize("মন্তব্য")
 _READ_WORD = normalize("পড়ুন")
 _AD_MARKER = regex.compile(r"\[ad_\d+\]", regex.IGNORECASE)
-_COMMENTS_CLOSED_TAIL = _nre(
-    r"(?:ইহাতে|এতে)?\s*মন্তব্য\s+প্রদান\s+বন্ধ\s+রয়েছে\s*$|comments\s+are\s+closed\.?\s*$"
-)
+_COMMENTS_CLOSED_TAIL = _nre(r"(?:ইহাতে|এতে)?\s*মন্তব্য\s+প্রদান\s+বন্ধ\s+রয়েছে\s*$|comments\s+are\s+closed\.?\s*$")
 _READ_MORE = _nre(r"^(?:আরও|আরো)\s*পড়ুন|^(?:read\s+more|also\s+read|see\s+also|আরও\s+দেখুন|আরো\s+দেখুন)\b")
 # "... হয়েছে। আরও পড়ুন: <other story>" glued onto the end of a paragraph.
 _READ_MORE_TAIL = _nre(r"(?<=[।?!.'\"]\s*)(?:আরও|আরো)\s*পড়ুন\s*[:ঃ\-].*$")
@@ -163,11 +161,7 @@ def _label(line: str) -> str:
 
 
 def _is_body_paragraph(line: str) -> bool:
-    return (
-        len(line.split()) >= _BODY_MIN_WORDS
-        and bool(_SENTENCE_FINAL.search(line))
-        and not _ELLIPSIS.search(line)
-    )
+    return len(line.split()) >= _BODY_MIN_WORDS and bool(_SENTENCE_FINAL.search(line)) and not _ELLIPSIS.search(line)
 
 
 def _cut_at_copyright(lines: list[Line]) -> list[Line]:
@@ -260,7 +254,7 @@ def _published_label_end(line: str) -> int | None:
     match = _PUBLISHED_LABEL.match(line)
     if not match or match.end() == len(line):
         return None
-    rest = line[match.end():]
+    rest = line[match.end() :]
     return match.end() if _is_date_text(rest, LABEL_WORDS) else None
 
 

@@ -30,16 +30,31 @@ _ENGLISH_MARKERS = frozenset(
 # are written as escapes because their precomposed and decomposed forms look identical.
 _NUKTA_PAIRS = {"\u09a1\u09bc": "\u09dc", "\u09a2\u09bc": "\u09dd", "\u09af\u09bc": "\u09df"}
 _SOUND = {
-    **dict.fromkeys("কখ", "k"), **dict.fromkeys("গঘ", "g"), **dict.fromkeys("চছ", "c"),
-    **dict.fromkeys("জঝয", "j"), **dict.fromkeys("টঠতথৎ", "t"), **dict.fromkeys("ডঢদধ", "d"),
-    **dict.fromkeys("র\u09dc\u09ddৰ", "r"), **dict.fromkeys("নণঙঞং", "n"), **dict.fromkeys("পফ", "p"),
-    **dict.fromkeys("বভ", "b"), "ম": "m", "ল": "l", **dict.fromkeys("শষস", "s"), "হ": "h",
+    **dict.fromkeys("কখ", "k"),
+    **dict.fromkeys("গঘ", "g"),
+    **dict.fromkeys("চছ", "c"),
+    **dict.fromkeys("জঝয", "j"),
+    **dict.fromkeys("টঠতথৎ", "t"),
+    **dict.fromkeys("ডঢদধ", "d"),
+    **dict.fromkeys("র\u09dc\u09ddৰ", "r"),
+    **dict.fromkeys("নণঙঞং", "n"),
+    **dict.fromkeys("পফ", "p"),
+    **dict.fromkeys("বভ", "b"),
+    "ম": "m",
+    "ল": "l",
+    **dict.fromkeys("শষস", "s"),
+    "হ": "h",
     "\u09df": "y",
 }
 _VOWELS = {
-    **dict.fromkeys("অআা", "a"), **dict.fromkeys("ইঈিী", "i"), **dict.fromkeys("উঊুূ", "u"),
-    **dict.fromkeys("এে", "e"), **dict.fromkeys("ঐৈ", "i"), **dict.fromkeys("ওো", "o"),
-    **dict.fromkeys("ঔৌ", "u"), **dict.fromkeys("ঋৃ", "ri"),
+    **dict.fromkeys("অআা", "a"),
+    **dict.fromkeys("ইঈিী", "i"),
+    **dict.fromkeys("উঊুূ", "u"),
+    **dict.fromkeys("এে", "e"),
+    **dict.fromkeys("ঐৈ", "i"),
+    **dict.fromkeys("ওো", "o"),
+    **dict.fromkeys("ঔৌ", "u"),
+    **dict.fromkeys("ঋৃ", "ri"),
 }
 _VIRAMA = "\u09cd"
 

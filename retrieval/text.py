@@ -27,9 +27,19 @@ _TIDY = {
     0x09F7: "\u0964",  # Bengali currency numerator four, typed as a danda
 }
 _MATCH = {
-    0x2013: "-", 0x2014: "-", 0x2012: "-", 0x2212: "-",  # dashes
-    0x2018: "'", 0x2019: "'", 0x201A: "'", 0x201B: "'",  # single quotes
-    0x201C: '"', 0x201D: '"', 0x201E: '"', 0x00AB: '"', 0x00BB: '"',  # double quotes
+    0x2013: "-",
+    0x2014: "-",
+    0x2012: "-",
+    0x2212: "-",  # dashes
+    0x2018: "'",
+    0x2019: "'",
+    0x201A: "'",
+    0x201B: "'",  # single quotes
+    0x201C: '"',
+    0x201D: '"',
+    0x201E: '"',
+    0x00AB: '"',
+    0x00BB: '"',  # double quotes
     **{0x09E6 + i: str(i) for i in range(10)},  # Bengali digits -> ASCII
 }
 # One translate pass each. The tables share no keys and no value is another table's key; _MATCH's

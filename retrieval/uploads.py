@@ -74,8 +74,14 @@ def plan_upload(data_dir: Path, filename: str, data: bytes) -> UploadPlan:
     if stated & existing:
         _refuse_clashes(data_dir, requested, requested, new_ids)
         return UploadPlan(
-            requested, requested, len(new_ids), replaces=requested, replaced_sha256=_sha256(target),
-            added=len(new_ids - existing), updated=len(new_ids & existing), removed=len(existing - new_ids),
+            requested,
+            requested,
+            len(new_ids),
+            replaces=requested,
+            replaced_sha256=_sha256(target),
+            added=len(new_ids - existing),
+            updated=len(new_ids & existing),
+            removed=len(existing - new_ids),
         )
     return _plan_new(data_dir, requested, free, data)
 
@@ -157,7 +163,6 @@ def _parse(name: str, data: bytes) -> LoadResult:
     if not parsed.articles:
         raise CorpusError(f"{name} was not added: it holds no article")
     return parsed
-
 
 
 def _refuse_clashes(data_dir: Path, requested: str, name: str, ids: set[str]) -> None:

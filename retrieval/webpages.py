@@ -188,7 +188,11 @@ class CheckedBackend(httpcore.SyncBackend):
         self._policy = policy
 
     def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         failure: httpcore.ConnectError | None = None
@@ -257,7 +261,11 @@ class RawResponse:
 
 
 def fetch_raw(
-    url: str, policy: FetchPolicy, types: frozenset[str], *, headers: dict[str, str] | None = None,
+    url: str,
+    policy: FetchPolicy,
+    types: frozenset[str],
+    *,
+    headers: dict[str, str] | None = None,
     client: httpx.Client | None = None,
 ) -> RawResponse:
     """GET url within the policy, accepting only the given media types (or none stated); a 304 (answer
@@ -344,7 +352,7 @@ def decode_html(body: bytes, declared: str | None) -> str:
     means the page cannot be read.
     """
     if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return body.decode("utf-16", errors="replace")
     try:
@@ -381,8 +389,13 @@ def extract(html: str, served_url: str) -> Extracted:
     import trafilatura  # imported here: it loads lxml and dateparser, which `sondhani ask` never needs
 
     document = trafilatura.bare_extraction(
-        html, url=served_url, with_metadata=True, favor_precision=True, include_comments=False,
-        include_tables=False, include_images=False,
+        html,
+        url=served_url,
+        with_metadata=True,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
     )
     found: dict[str, Any] = {} if document is None else document if isinstance(document, dict) else document.as_dict()
     text = str(found.get("text") or "")
@@ -412,7 +425,7 @@ def _page_title(html: str) -> str | None:
 
 
 def _outlet_from_title(raw_title: str | None, title: str | None) -> str | None:
-    """"Headline | Outlet" or "Headline - Outlet": what the <title> says besides the headline."""
+    """ "Headline | Outlet" or "Headline - Outlet": what the <title> says besides the headline."""
     if not raw_title or not title or raw_title == title or title not in raw_title:
         return None
     rest = raw_title.replace(title, "", 1).strip(" |-–—:·")
@@ -474,8 +487,10 @@ def refuse_non_article(extracted: Extracted, cleaned: str, html: str) -> None:
         raise PageRefused("the page asks for a login (a paywall or login wall): its article text is not readable")
     if lines and listed / len(lines) > 0.5 or (extracted.page_type or "").lower() in ("website", "webpage"):
         raise PageRefused("the page is a list of stories (an index or section page), not one article")
-    raise PageRefused(f"too little article text on the page ({words} words in full sentences; "
-                      f"at least {MIN_ARTICLE_WORDS} are needed)")
+    raise PageRefused(
+        f"too little article text on the page ({words} words in full sentences; "
+        f"at least {MIN_ARTICLE_WORDS} are needed)"
+    )
 
 
 # --- saving ------------------------------------------------------------------------------------------
@@ -587,7 +602,13 @@ def add_from_url(data_dir: Path, url: str, policy: FetchPolicy, client: httpx.Cl
         _write_new(data_dir / name, document)
     log.info("added %s from %s (%s)", name, extracted.url, extracted.title)
     return AddedArticle(
-        path=data_dir / name, doc_id=article.doc_id, title=article.title, outlet=article.source,
-        published=article.published, url=extracted.url, passages=len(chunk_article(article)),
-        words=len(article.text.split()), seconds=time.monotonic() - started,
+        path=data_dir / name,
+        doc_id=article.doc_id,
+        title=article.title,
+        outlet=article.source,
+        published=article.published,
+        url=extracted.url,
+        passages=len(chunk_article(article)),
+        words=len(article.text.split()),
+        seconds=time.monotonic() - started,
     )

@@ -243,7 +243,11 @@ def test_ask_from_another_directory_creates_nothing(tmp_path: Path) -> None:
     env["PYTHONPATH"] = str(REPO)
     done = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"],
-        env=env, cwd=elsewhere, capture_output=True, text=True, timeout=120,
+        env=env,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "no corpus directory" in done.stderr and str(elsewhere / "data" / "articles") in done.stderr

@@ -78,7 +78,11 @@ def test_sigterm_stops_index_between_batches_with_one_line(tmp_path: Path) -> No
     generations = tmp_path / "state" / "generations"
     before = {p.name for p in generations.iterdir()}
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "bot", "index"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 120

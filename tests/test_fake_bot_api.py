@@ -45,9 +45,7 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
-    async with Bot(
-        fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
-    ) as real_bot:
+    async with Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url) as real_bot:
         yield real_bot
 
 
@@ -114,9 +112,7 @@ async def test_unknown_method_answers_404(fake: FakeBotApi, bot: Bot) -> None:
 # -- sending messages ----------------------------------------------------------------------------
 
 
-async def test_send_message_returns_a_message_from_the_bot(
-    fake: FakeBotApi, bot: Bot, chat: Json
-) -> None:
+async def test_send_message_returns_a_message_from_the_bot(fake: FakeBotApi, bot: Bot, chat: Json) -> None:
     message = await bot.send_message(chat["id"], "নমস্কার")
     assert isinstance(message, Message)
     assert message.text == "নমস্কার"
@@ -133,9 +129,7 @@ async def test_send_message_to_an_unseen_chat_fails(fake: FakeBotApi, bot: Bot) 
     assert fake.errors == [("sendMessage", 400, "Bad Request: chat not found")]
 
 
-async def test_blocked_user_gives_forbidden(
-    fake: FakeBotApi, bot: Bot, chat: Json, user: Json
-) -> None:
+async def test_blocked_user_gives_forbidden(fake: FakeBotApi, bot: Bot, chat: Json, user: Json) -> None:
     fake.block_bot(user)
     with pytest.raises(Forbidden, match=ci("blocked by the user")):
         await bot.send_message(chat["id"], "hello")
@@ -150,9 +144,7 @@ async def test_blocked_user_gives_forbidden(
         ("😀" * 2048, None),  # 4096 UTF-16 code units
     ],
 )
-async def test_text_of_exactly_4096_units_is_accepted(
-    bot: Bot, chat: Json, text: str, parse_mode: str | None
-) -> None:
+async def test_text_of_exactly_4096_units_is_accepted(bot: Bot, chat: Json, text: str, parse_mode: str | None) -> None:
     message = await bot.send_message(chat["id"], text, parse_mode=parse_mode)
     assert message.text is not None and len(message.text.encode("utf-16-le")) == 2 * 4096
 
@@ -161,9 +153,7 @@ async def test_text_of_exactly_4096_units_is_accepted(
     ("text", "parse_mode"),
     [("ক" * 4097, None), ("<b>" + "ক" * 4097 + "</b>", ParseMode.HTML), ("😀" * 2048 + "!", None)],
 )
-async def test_text_over_4096_units_is_too_long(
-    bot: Bot, chat: Json, text: str, parse_mode: str | None
-) -> None:
+async def test_text_over_4096_units_is_too_long(bot: Bot, chat: Json, text: str, parse_mode: str | None) -> None:
     with pytest.raises(BadRequest, match=ci("too long")):
         await bot.send_message(chat["id"], text, parse_mode=parse_mode)
 
@@ -186,9 +176,7 @@ async def test_empty_text_is_rejected(bot: Bot, chat: Json, text: str) -> None:
         ("<span>x</span>", 'Tag "span" must have class "tg-spoiler"'),
     ],
 )
-async def test_invalid_html_cannot_be_parsed(
-    fake: FakeBotApi, bot: Bot, chat: Json, text: str, reason: str
-) -> None:
+async def test_invalid_html_cannot_be_parsed(fake: FakeBotApi, bot: Bot, chat: Json, text: str, reason: str) -> None:
     with pytest.raises(BadRequest, match=ci("can't parse entities")) as caught:
         await bot.send_message(chat["id"], text, parse_mode=ParseMode.HTML)
     assert reason.lower() in caught.value.message.lower()  # PTB capitalize()s the description
@@ -200,9 +188,7 @@ async def test_without_parse_mode_html_is_literal(bot: Bot, chat: Json) -> None:
     assert message.text == "<div>AT&T</div>" and not message.entities
 
 
-async def test_html_is_reduced_to_visible_text_and_entities(
-    fake: FakeBotApi, bot: Bot, chat: Json
-) -> None:
+async def test_html_is_reduced_to_visible_text_and_entities(fake: FakeBotApi, bot: Bot, chat: Json) -> None:
     html = '😀 <b>খবর</b> &amp; <a href="https://example.com/?a=1&amp;b=2">সূত্র</a>'
     message = await bot.send_message(chat["id"], html, parse_mode=ParseMode.HTML)
     assert message.text == "😀 খবর & সূত্র"
@@ -217,14 +203,10 @@ async def test_html_is_reduced_to_visible_text_and_entities(
     assert fake.sent[-1]["parse_mode"] == "HTML"
 
 
-async def test_reply_to_unknown_message_fails_unless_allowed(
-    fake: FakeBotApi, bot: Bot, chat: Json
-) -> None:
+async def test_reply_to_unknown_message_fails_unless_allowed(fake: FakeBotApi, bot: Bot, chat: Json) -> None:
     with pytest.raises(BadRequest, match=ci("message to be replied not found")):
         await bot.send_message(chat["id"], "উত্তর", reply_to_message_id=999)
-    message = await bot.send_message(
-        chat["id"], "উত্তর", reply_to_message_id=999, allow_sending_without_reply=True
-    )
+    message = await bot.send_message(chat["id"], "উত্তর", reply_to_message_id=999, allow_sending_without_reply=True)
     assert message.reply_to_message is None
     quoted = await bot.send_message(chat["id"], "উত্তর", reply_to_message_id=1)
     assert quoted.reply_to_message is not None and quoted.reply_to_message.text == "/start"
@@ -236,9 +218,7 @@ async def test_reply_to_unknown_message_fails_unless_allowed(
 async def test_callback_data_is_limited_to_64_bytes(fake: FakeBotApi, bot: Bot, chat: Json) -> None:
     with pytest.raises(BadRequest, match=ci("BUTTON_DATA_INVALID")):
         await bot.send_message(chat["id"], "প্রশ্ন", reply_markup=keyboard("ক" * 22))  # 66 bytes
-    message = await bot.send_message(
-        chat["id"], "প্রশ্ন", reply_markup=keyboard("ক" * 21)
-    )  # 63 bytes
+    message = await bot.send_message(chat["id"], "প্রশ্ন", reply_markup=keyboard("ক" * 21))  # 63 bytes
     assert message.reply_markup is not None
     assert message.reply_markup.inline_keyboard[0][0].callback_data == "ক" * 21
     assert fake.sent[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "ক" * 21
@@ -246,24 +226,14 @@ async def test_callback_data_is_limited_to_64_bytes(fake: FakeBotApi, bot: Bot, 
 
 async def test_button_without_action_is_rejected(bot: Bot, chat: Json) -> None:
     with pytest.raises(BadRequest, match=ci("Text buttons are unallowed")):
-        await bot.send_message(
-            chat["id"], "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("শুধু লেখা")]])
-        )
+        await bot.send_message(chat["id"], "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("শুধু লেখা")]]))
 
 
-async def test_edit_with_identical_content_is_not_modified(
-    fake: FakeBotApi, bot: Bot, chat: Json
-) -> None:
-    message = await bot.send_message(
-        chat["id"], "<b>১</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more")
-    )
+async def test_edit_with_identical_content_is_not_modified(fake: FakeBotApi, bot: Bot, chat: Json) -> None:
+    message = await bot.send_message(chat["id"], "<b>১</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more"))
     with pytest.raises(BadRequest, match=ci("message is not modified")):
-        await message.edit_text(
-            "<b>১</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more")
-        )
-    edited = await message.edit_text(
-        "<b>২</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more")
-    )
+        await message.edit_text("<b>১</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more"))
+    edited = await message.edit_text("<b>২</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more"))
     assert isinstance(edited, Message) and edited.text == "২"
     assert fake.sent[-1]["text"] == "২" and fake.edits[-1]["method"] == "editMessageText"
     with pytest.raises(BadRequest, match=ci("message is not modified")):
@@ -289,9 +259,7 @@ async def test_edit_and_delete_follow_the_message(fake: FakeBotApi, bot: Bot, ch
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # int retry_after
-async def test_fail_next_raises_retry_after_then_recovers(
-    fake: FakeBotApi, bot: Bot, chat: Json
-) -> None:
+async def test_fail_next_raises_retry_after_then_recovers(fake: FakeBotApi, bot: Bot, chat: Json) -> None:
     fake.fail_next("sendMessage", 1, retry_after=3)
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(chat["id"], "১")
@@ -319,9 +287,7 @@ async def test_a_newer_get_updates_terminates_the_pending_one(fake: FakeBotApi, 
 # -- updates: long polling and webhook -----------------------------------------------------------
 
 
-async def test_long_poll_returns_as_soon_as_an_update_is_queued(
-    fake: FakeBotApi, bot: Bot, user: Json
-) -> None:
+async def test_long_poll_returns_as_soon_as_an_update_is_queued(fake: FakeBotApi, bot: Bot, user: Json) -> None:
     loop = asyncio.get_running_loop()
     poll = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.3)
@@ -344,15 +310,11 @@ async def test_offset_confirms_updates(fake: FakeBotApi, bot: Bot, user: Json) -
     assert await bot.get_updates(offset=rest[-1].update_id + 1, timeout=0) == ()
 
 
-async def test_webhook_receives_updates_and_blocks_polling(
-    fake: FakeBotApi, bot: Bot, user: Json
-) -> None:
+async def test_webhook_receives_updates_and_blocks_polling(fake: FakeBotApi, bot: Bot, user: Json) -> None:
     received: list[tuple[str | None, Json]] = []
 
     async def receive(request: web.Request) -> web.Response:
-        received.append(
-            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
-        )
+        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json()))
         return web.Response()
 
     app = web.Application()
@@ -376,9 +338,7 @@ async def test_webhook_receives_updates_and_blocks_polling(
         await runner.cleanup()
 
 
-async def test_group_privacy_mode_delivers_only_what_telegram_would(
-    fake: FakeBotApi, bot: Bot, user: Json
-) -> None:
+async def test_group_privacy_mode_delivers_only_what_telegram_would(fake: FakeBotApi, bot: Bot, user: Json) -> None:
     group = fake.group_chat()
     fake.send_message(group, user, "@sondhani_test_bot খবর কী?")  # plain mention: not delivered
     fake.send_message(group, user, "/ask@other_bot খবর")  # another bot's command: not delivered
@@ -405,33 +365,24 @@ async def test_inline_answer_limits(fake: FakeBotApi, bot: Bot, user: Json) -> N
     with pytest.raises(BadRequest, match=ci("RESULTS_TOO_MUCH")):
         await bot.answer_inline_query(query_id, articles(51))
     with pytest.raises(BadRequest, match=ci("RESULT_ID_DUPLICATE")):
-        await bot.answer_inline_query(
-            query_id, articles(2, prefix="same") + articles(1, prefix="same")
-        )
+        await bot.answer_inline_query(query_id, articles(2, prefix="same") + articles(1, prefix="same"))
     with pytest.raises(BadRequest, match=ci("RESULT_ID_INVALID")):
         await bot.answer_inline_query(query_id, articles(1, prefix="x" * 64))
     assert await bot.answer_inline_query(query_id, articles(50))
     assert len(fake.inline_answers[query_id]["results"]) == 50
-    assert (
-        fake.inline_answers[query_id]["results"][0]["input_message_content"]["message_text"]
-        == "<b>উত্তর 0</b>"
-    )
+    assert fake.inline_answers[query_id]["results"][0]["input_message_content"]["message_text"] == "<b>উত্তর 0</b>"
     with pytest.raises(BadRequest, match=ci("query is too old")):
         await bot.answer_inline_query(query_id, articles(1))
 
 
 async def test_inline_message_text_obeys_html_rules(fake: FakeBotApi, bot: Bot, user: Json) -> None:
     query_id = fake.inline_query(user, "x")
-    bad = InlineQueryResultArticle(
-        "1", "t", InputTextMessageContent("<p>x</p>", parse_mode=ParseMode.HTML)
-    )
+    bad = InlineQueryResultArticle("1", "t", InputTextMessageContent("<p>x</p>", parse_mode=ParseMode.HTML))
     with pytest.raises(BadRequest, match=ci("can't parse entities")):
         await bot.answer_inline_query(query_id, [bad])
 
 
-async def test_button_press_and_callback_answer(
-    fake: FakeBotApi, bot: Bot, chat: Json, user: Json
-) -> None:
+async def test_button_press_and_callback_answer(fake: FakeBotApi, bot: Bot, chat: Json, user: Json) -> None:
     message = await bot.send_message(chat["id"], "আরও?", reply_markup=keyboard("more:1"))
     with pytest.raises(ValueError, match="no button"):
         fake.press_button(fake.sent[-1], "other", user)
@@ -463,11 +414,7 @@ async def test_document_round_trip_through_get_file(fake: FakeBotApi, bot: Bot, 
     fake.send_document(fake.private_chat(user), user, "news.txt", content, caption="ইনডেক্স করুন")
     updates = await bot.get_updates(timeout=0)
     document = updates[-1].message.document if updates[-1].message else None
-    assert (
-        document is not None
-        and document.file_name == "news.txt"
-        and document.file_size == len(content)
-    )
+    assert document is not None and document.file_name == "news.txt" and document.file_size == len(content)
     telegram_file = await bot.get_file(document.file_id)
     assert bytes(await telegram_file.download_as_bytearray()) == content
     with pytest.raises(BadRequest, match=ci("invalid file_id")):
@@ -498,11 +445,7 @@ async def test_application_answers_start_through_polling(fake: FakeBotApi, user:
         await update.message.reply_text("<b>স্বাগতম</b>", parse_mode=ParseMode.HTML)
 
     application = (
-        ApplicationBuilder()
-        .token(fake.token)
-        .base_url(fake.base_url)
-        .base_file_url(fake.base_file_url)
-        .build()
+        ApplicationBuilder().token(fake.token).base_url(fake.base_url).base_file_url(fake.base_file_url).build()
     )
     application.add_handler(CommandHandler("start", start))
     chat = fake.private_chat(user)

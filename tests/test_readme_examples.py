@@ -59,7 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchEngine]:
 
 def test_readme_has_examples_and_each_has_an_expected_answer() -> None:
     questions = readme_questions()
-    assert questions, "no `sondhani ask \"...\"` example found in README.md"
+    assert questions, 'no `sondhani ask "..."` example found in README.md'
     assert [q for q in questions if q not in EXPECTED] == [], "add the example's answer to EXPECTED"
     assert set(KNOWN_MISSES) <= set(EXPECTED)
 

@@ -25,8 +25,12 @@ async def allowed(update: Update, context: BotContext, action: str, detail: str 
     user, chat = update.effective_user, update.effective_chat
     ok = is_admin(update, context)
     await context.services.store.audit(
-        user_id=user.id if user else None, username=user.username if user else None,
-        chat_id=chat.id if chat else None, action=action, allowed=ok, detail=detail,
+        user_id=user.id if user else None,
+        username=user.username if user else None,
+        chat_id=chat.id if chat else None,
+        action=action,
+        allowed=ok,
+        detail=detail,
     )
     if not ok:
         await message_of(update).reply_text(texts(update).admin_only)
@@ -91,7 +95,8 @@ async def upload(update: Update, context: BotContext) -> None:
         await message.reply_text(t.upload_refused.format(reason=esc(_reason(exc))), do_quote=True)
         return
     text = (
-        t.upload_kept_both.format(requested=esc(plan.requested), name=esc(saved.name)) if plan.renamed
+        t.upload_kept_both.format(requested=esc(plan.requested), name=esc(saved.name))
+        if plan.renamed
         else t.upload_saved.format(name=esc(saved.name))
     )
     progress = await message.reply_text(text, do_quote=True)
@@ -105,25 +110,35 @@ async def _ask_to_replace(update: Update, context: BotContext, plan: UploadPlan,
     user_id = update.effective_user.id if update.effective_user else 0
     token = await svc.store.hold_upload(user_id, message.chat_id, plan.name, plan.replaced_sha256 or "", data)
     ask = t.upload_replace_ask.format(
-        name=esc(plan.name), existing=t.num(plan.updated + plan.removed), articles=t.num(plan.articles),
-        added=t.num(plan.added), updated=t.num(plan.updated), removed=t.num(plan.removed),
+        name=esc(plan.name),
+        existing=t.num(plan.updated + plan.removed),
+        articles=t.num(plan.articles),
+        added=t.num(plan.added),
+        updated=t.num(plan.updated),
+        removed=t.num(plan.removed),
     )
     await message.reply_text(ask, reply_markup=upload_keyboard(token, t), do_quote=True)
 
 
 async def upload_decision(update: Update, context: BotContext) -> None:
-    """"Replace" or "Cancel" under a held upload: only its admin, in its chat, once."""
+    """ "Replace" or "Cancel" under a held upload: only its admin, in its chat, once."""
     query, svc, t = query_of(update), context.services, texts(update)
     token, choice = context.matched()
     pending = await svc.store.pending_upload(token)
     message = query.message
     mine = (
-        pending is not None and query.from_user.id == pending.user_id and is_admin(update, context)
-        and isinstance(message, Message) and message.chat.id == pending.chat_id
+        pending is not None
+        and query.from_user.id == pending.user_id
+        and is_admin(update, context)
+        and isinstance(message, Message)
+        and message.chat.id == pending.chat_id
     )
     await svc.store.audit(
-        user_id=query.from_user.id, username=query.from_user.username, chat_id=message.chat.id if message else None,
-        action="upload-replace" if choice == "r" else "upload-cancel", allowed=mine,
+        user_id=query.from_user.id,
+        username=query.from_user.username,
+        chat_id=message.chat.id if message else None,
+        action="upload-replace" if choice == "r" else "upload-cancel",
+        allowed=mine,
         detail=pending.file_name if pending else token,
     )
     if pending is None or not mine or not isinstance(message, Message):
@@ -209,10 +224,17 @@ async def stats(update: Update, context: BotContext) -> None:
     if s.private_chats:
         lines.append(t.stats_private_line.format(chats=t.num(s.private_chats), count=t.num(s.private_questions)))
     chats = "\n".join(lines)
-    await message_of(update).reply_text(t.stats.format(
-        zone=esc(zone.key), today=t.num(s.today), week=t.num(s.week), no_answer_rate=t.num(rate),
-        up=t.num(s.thumbs_up), down=t.num(s.thumbs_down), chats=chats or "—",
-    ))
+    await message_of(update).reply_text(
+        t.stats.format(
+            zone=esc(zone.key),
+            today=t.num(s.today),
+            week=t.num(s.week),
+            no_answer_rate=t.num(rate),
+            up=t.num(s.thumbs_up),
+            down=t.num(s.thumbs_down),
+            chats=chats or "—",
+        )
+    )
 
 
 def _chat_name(chat: ChatCount) -> str:

@@ -98,8 +98,16 @@ def _hit(rank: int, ref: HitRef, passage: Passage) -> Hit:
     start, end = ref.highlight_start, ref.highlight_end
     highlight = passage.text[start:end] if 0 <= start <= end <= len(passage.text) else ""
     return Hit(
-        rank, ref.score, passage.passage_id, passage.doc_id, passage.text, highlight,
-        passage.title, passage.source, passage.url, passage.published,
+        rank,
+        ref.score,
+        passage.passage_id,
+        passage.doc_id,
+        passage.text,
+        highlight,
+        passage.title,
+        passage.source,
+        passage.url,
+        passage.published,
     )
 
 

@@ -21,9 +21,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain private questions, groups, inline mode and buttons."""
-    await message_of(update).reply_text(
-        texts(update).help.format(bot=esc(context.bot.username))
-    )
+    await message_of(update).reply_text(texts(update).help.format(bot=esc(context.bot.username)))
 
 
 async def sources(update: Update, context: BotContext) -> None:

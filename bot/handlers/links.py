@@ -81,11 +81,16 @@ async def add_links(update: Update, context: BotContext, urls: list[str]) -> Non
         async with _index_lock(context):  # two admins adding at once: the second indexes after the first
             passages = await _reindex(context, t, lines)
         for article in added:
-            lines.insert(0, t.added.format(
-                title=esc(article.title or "—"), outlet=esc(article.outlet or "—"),
-                published=esc(article.published or "—"),
-                passages=t.num(passages.get(article.doc_id, article.passages)), url=esc(article.url),
-            ))
+            lines.insert(
+                0,
+                t.added.format(
+                    title=esc(article.title or "—"),
+                    outlet=esc(article.outlet or "—"),
+                    published=esc(article.published or "—"),
+                    passages=t.num(passages.get(article.doc_id, article.passages)),
+                    url=esc(article.url),
+                ),
+            )
     await reply.edit_text("\n\n".join(lines))
 
 
@@ -110,4 +115,3 @@ async def _reindex(context: BotContext, t: LinkTexts, lines: list[str]) -> dict[
     for passage in engine.passages():
         counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
     return counts
-

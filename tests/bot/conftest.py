@@ -56,8 +56,15 @@ class RunningBot:
         """Messages the bot sent to a chat, oldest first."""
         return self.fake.messages_to(chat_id)
 
-    async def say(self, text: str, *, user: Json | None = None, chat: Json | None = None,
-                  reply_to: Json | None = None, timeout: float = 10.0) -> Json:
+    async def say(
+        self,
+        text: str,
+        *,
+        user: Json | None = None,
+        chat: Json | None = None,
+        reply_to: Json | None = None,
+        timeout: float = 10.0,
+    ) -> Json:
         """Send text and return the bot's first message replying to it."""
         user = user or self.user()
         chat = chat or self.fake.private_chat(user)

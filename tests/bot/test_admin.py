@@ -75,9 +75,7 @@ async def test_reindex_runs_in_background_with_progress_and_summary(
         busy = await bot.command("/reindex", user=admin(bot))
         assert "চলছে" in busy["text"]
         askers = [bot.user(3000 + i) for i in range(8)]
-        asked = [
-            fake.send_message(fake.private_chat(u), u, INJURED if i % 2 else WONSAN) for i, u in enumerate(askers)
-        ]
+        asked = [fake.send_message(fake.private_chat(u), u, INJURED if i % 2 else WONSAN) for i, u in enumerate(askers)]
         answers = [await bot.reply_to(q) for q in asked]
         assert all("১." in a["text"] for a in answers)
         summary = (await fake.wait_for_sent(lambda m: "শেষ (" in m.get("text", ""), timeout=60))[0]

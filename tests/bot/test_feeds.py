@@ -25,8 +25,14 @@ async def test_the_scheduled_poll_adds_and_indexes_and_feeds_reports_it(
 ) -> None:
     feeds = (site.url("/feeds/rss.xml"), site.url("/feeds/broken.xml"))
     settings = make_settings(
-        fake, corpus_dir, tmp_path / "state", fetch_allow_private=True, fetch_timeout_seconds=1.0,
-        feeds=feeds, feed_interval_minutes=5, feed_host_delay_seconds=0.0,
+        fake,
+        corpus_dir,
+        tmp_path / "state",
+        fetch_allow_private=True,
+        fetch_timeout_seconds=1.0,
+        feeds=feeds,
+        feed_interval_minutes=5,
+        feed_host_delay_seconds=0.0,
     )
     async with start_bot(fake, settings) as bot:
         admin = bot.user(ADMIN_ID, first_name="Admin")

@@ -89,8 +89,14 @@ async def test_group_reply_of_only_an_emoji_is_left_alone(bot: RunningBot) -> No
 
 async def test_answer_is_sent_even_if_the_question_was_deleted(bot: RunningBot) -> None:
     chat, asker = group(bot), bot.user(2011)
-    gone = {"message_id": 99999, "from": asker, "chat": chat, "date": 1, "text": f"/ask {INJURED}",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 4}]}
+    gone = {
+        "message_id": 99999,
+        "from": asker,
+        "chat": chat,
+        "date": 1,
+        "text": f"/ask {INJURED}",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 4}],
+    }
     bot.fake.queue_raw_update({"message": gone})  # the fake never stored it: as if deleted meanwhile
     (answer,) = await bot.fake.wait_for_sent(lambda m: m["chat"]["id"] == chat["id"])
     assert "১." in answer["text"] and "reply_to_message" not in answer

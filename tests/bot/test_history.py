@@ -71,9 +71,7 @@ async def test_a_page_after_a_reindex_is_searched_again(bot: RunningBot) -> None
     assert stored is not None and stored.generation == new and stored.hits
 
 
-async def test_forged_buttons_cost_no_search_and_no_row(
-    bot: RunningBot, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_forged_buttons_cost_no_search_and_no_row(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
     user = bot.user(41001, language_code="en")
     answer = await bot.say(WONSAN, user=user)
     db = bot.settings.state_dir / DB_NAME
@@ -150,7 +148,7 @@ async def test_a_version_1_file_is_migrated_and_shrinks(tmp_path: Path) -> None:
             )
             db.executemany(
                 "INSERT INTO result_hits (qid, position, hit) VALUES (?, ?, ?)",
-                [(f"q{n}", i, "{\"text\": \"" + "অ" * 4000 + "\"}") for i in range(10)],
+                [(f"q{n}", i, '{"text": "' + "অ" * 4000 + '"}') for i in range(10)],
             )
     before = path.stat().st_size
     store = await Store.open(path)

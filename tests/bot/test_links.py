@@ -28,9 +28,7 @@ def site() -> Iterator[NewsSite]:
 @pytest.fixture
 async def bot(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The bot with fetching of 127.0.0.1 allowed (SONDHANI_FETCH_ALLOW_PRIVATE=true) and short limits."""
-    settings = make_settings(
-        fake, corpus_dir, tmp_path / "state", fetch_allow_private=True, fetch_timeout_seconds=1.0
-    )
+    settings = make_settings(fake, corpus_dir, tmp_path / "state", fetch_allow_private=True, fetch_timeout_seconds=1.0)
     async with start_bot(fake, settings) as running:
         yield running
 
@@ -41,9 +39,11 @@ def admin(bot: RunningBot) -> Json:
 
 async def final_edit(bot: RunningBot, reply: Json, marker: str, timeout: float = 30) -> str:
     """The text of the bot's reply once an edit of it contains marker."""
+
     def edited() -> list[Json]:
         return [
-            e for e in bot.fake.edits
+            e
+            for e in bot.fake.edits
             if e["message_id"] == reply["message_id"] and e["chat"]["id"] == reply["chat"]["id"] and marker in e["text"]
         ]
 
@@ -129,12 +129,20 @@ async def test_private_addresses_are_refused_without_the_setting(
 async def test_two_admins_adding_at_once_both_get_indexed(
     fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, site: NewsSite
 ) -> None:
-    settings = make_settings(fake, corpus_dir, tmp_path / "state", admin_ids=frozenset({ADMIN_ID, 4343}),
-                             fetch_allow_private=True, fetch_timeout_seconds=1.0)
+    settings = make_settings(
+        fake,
+        corpus_dir,
+        tmp_path / "state",
+        admin_ids=frozenset({ADMIN_ID, 4343}),
+        fetch_allow_private=True,
+        fetch_timeout_seconds=1.0,
+    )
     async with start_bot(fake, settings) as bot:
         first, second = bot.user(ADMIN_ID), bot.user(4343)
-        sent = [fake.send_message(fake.private_chat(u), u, site.url(f"/news/{slug}"))
-                for u, slug in ((first, "turtle"), (second, "hilsa"))]
+        sent = [
+            fake.send_message(fake.private_chat(u), u, site.url(f"/news/{slug}"))
+            for u, slug in ((first, "turtle"), (second, "hilsa"))
+        ]
         replies = [await bot.reply_to(m) for m in sent]
         done = [await final_edit(bot, r, "✅") for r in replies]
         assert pages.TURTLE.title in done[0] and pages.HILSA.title in done[1]

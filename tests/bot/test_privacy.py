@@ -68,9 +68,16 @@ async def test_a_dice_is_ignored_silently(bot: RunningBot) -> None:
     chat = bot.fake.private_chat(user)
     group = bot.fake.group_chat(-100889, "খেলা")
     for where in (chat, group):
-        bot.fake.queue_raw_update({"message": {
-            "message_id": 900 + len(bot.fake.sent), "date": 1_700_000_000, "chat": where, "from": user,
-            "dice": {"emoji": "🎲", "value": 4},
-        }})
+        bot.fake.queue_raw_update(
+            {
+                "message": {
+                    "message_id": 900 + len(bot.fake.sent),
+                    "date": 1_700_000_000,
+                    "chat": where,
+                    "from": user,
+                    "dice": {"emoji": "🎲", "value": 4},
+                }
+            }
+        )
     await settle(bot, 1.0)
     assert bot.sent_to(chat["id"]) == [] and bot.sent_to(group["id"]) == []

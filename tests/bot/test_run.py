@@ -79,8 +79,13 @@ async def test_a_real_process_answers_and_stops_cleanly_on_sigterm(fake: FakeBot
         "sys.exit(run_bot(Settings(_env_file=None)))"
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", code, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-c",
+        code,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
@@ -111,9 +116,13 @@ def free_port() -> int:
 async def test_webhook_mode_receives_updates(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> None:
     port = free_port()
     settings = make_settings(
-        fake, corpus_dir, tmp_path / "state",
-        webhook_url=f"http://127.0.0.1:{port}/sondhani-hook", webhook_listen="127.0.0.1",
-        webhook_port=port, webhook_secret="s3cret-token",
+        fake,
+        corpus_dir,
+        tmp_path / "state",
+        webhook_url=f"http://127.0.0.1:{port}/sondhani-hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret="s3cret-token",
     )
     engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
     store = await Store.open(settings.state_dir / DB_NAME)
@@ -140,8 +149,13 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
     port = free_port()
     url = f"http://127.0.0.1:{port}/sondhani-hook"
     settings = make_settings(
-        fake, corpus_dir, tmp_path / "state",
-        webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=None,
+        fake,
+        corpus_dir,
+        tmp_path / "state",
+        webhook_url=url,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret=None,
     )
     mallory = fake.make_user(66666)
     attacker_chat = fake.private_chat(mallory)
@@ -149,7 +163,9 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
     forged = {  # /stats in the attacker's chat, claiming to come from an admin
         "update_id": 999001,
         "message": {
-            "message_id": 1, "date": 1_700_000_000, "text": "/stats",
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "text": "/stats",
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
             "chat": attacker_chat,
             "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "Admin"},

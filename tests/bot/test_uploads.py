@@ -39,6 +39,7 @@ async def send(bot: RunningBot, name: str, content: bytes) -> Json:
 
 async def reindexed(bot: RunningBot, progress: Json) -> str:
     """The re-index summary that follows a progress message (sent as a new message, or an edit)."""
+
     def finished(m: Json) -> bool:
         later = m["chat"]["id"] == progress["chat"]["id"] and m["message_id"] > progress["message_id"]
         return later and str(m.get("text", "")).startswith(("✅", "❌"))
@@ -114,8 +115,12 @@ async def test_a_new_version_replaces_only_after_the_admin_confirms(archive: byt
     assert (corpus / "passages.jsonl").read_bytes() == archive
 
     ask = await send(bot, "passages.jsonl", version)
-    replace = next(b["callback_data"] for row in ask["reply_markup"]["inline_keyboard"] for b in row
-                   if b["callback_data"].endswith(":r"))
+    replace = next(
+        b["callback_data"]
+        for row in ask["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["callback_data"].endswith(":r")
+    )
     fake.press_button(ask, replace, admin(bot))
     assert "✅" in await reindexed(bot, ask)
     assert (corpus / "passages.jsonl").read_bytes() == version

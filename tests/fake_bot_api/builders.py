@@ -43,9 +43,7 @@ class UpdateBuilders(FakeBotState):
         """A supergroup the bot is a member of."""
         return {"id": chat_id, "type": "supergroup", "title": title}
 
-    def send_message(
-        self, chat: Json, user: Json, text: str, *, reply_to: Json | None = None
-    ) -> Json:
+    def send_message(self, chat: Json, user: Json, text: str, *, reply_to: Json | None = None) -> Json:
         """Queue a ``message`` update with ``text`` (commands and mentions get entities)."""
         message = self._new_user_message(chat, user, reply_to)
         message["text"] = text
@@ -157,9 +155,7 @@ class UpdateBuilders(FakeBotState):
         self._users[user["id"]] = user
         self._queue("chosen_inline_result", {"result_id": result_id, "from": user, "query": query})
 
-    def press_button(
-        self, message: Json, callback_data: str, user: Json, *, require_button: bool = True
-    ) -> str:
+    def press_button(self, message: Json, callback_data: str, user: Json, *, require_button: bool = True) -> str:
         """Queue a ``callback_query`` for a button of a bot message and return the query id.
 
         With ``require_button`` (the default) the message must currently show a button with this
@@ -212,6 +208,4 @@ def _callback_data_of(markup: Any) -> list[str]:
     inline = inline_markup_of(markup)
     if inline is None:
         return []
-    return [
-        b["callback_data"] for row in inline["inline_keyboard"] for b in row if "callback_data" in b
-    ]
+    return [b["callback_data"] for row in inline["inline_keyboard"] for b in row if "callback_data" in b]

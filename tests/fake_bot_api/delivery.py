@@ -47,9 +47,7 @@ class UpdateDelivery(FakeBotState):
             if self._active_poll is poll:
                 self._active_poll = None
 
-    async def _long_poll(
-        self, poll: _Poll, limit: int, timeout: float, request: web.Request
-    ) -> list[Json]:
+    async def _long_poll(self, poll: _Poll, limit: int, timeout: float, request: web.Request) -> list[Json]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         self._polls.add(poll)
@@ -153,9 +151,7 @@ class UpdateDelivery(FakeBotState):
         """POST queued updates to the webhook one by one, in order, retrying refusals."""
         poll = _Poll()
         self._polls.add(poll)
-        headers = (
-            {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
-        )
+        headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
         try:
             async with aiohttp.ClientSession() as session:
                 while not self._closing:

@@ -22,9 +22,7 @@ def _utf16_slice(text: str, offset: int, length: int) -> str:
     return encoded[offset * 2 : (offset + length) * 2].decode("utf-16-le")
 
 
-def render_text(
-    text: str, parse_mode: str | None, entities: Any, *, strict: bool
-) -> tuple[str, list[Json]]:
+def render_text(text: str, parse_mode: str | None, entities: Any, *, strict: bool) -> tuple[str, list[Json]]:
     """Apply ``parse_mode`` the way Telegram does; return visible text and entities."""
     mode = (parse_mode or "").lower()
     if not mode:
@@ -36,8 +34,7 @@ def render_text(
             raise bad_request(f"can't parse entities: {exc}") from None
     if mode in ("markdown", "markdownv2"):
         raise bad_request(
-            f"can't parse entities: parse_mode {parse_mode} is not implemented by the fake Bot API "
-            "(Sondhani uses HTML)"
+            f"can't parse entities: parse_mode {parse_mode} is not implemented by the fake Bot API (Sondhani uses HTML)"
         )
     raise bad_request("unsupported parse_mode")
 

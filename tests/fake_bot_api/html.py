@@ -11,9 +11,7 @@ class HtmlParseError(Exception):
     """Raised for HTML Telegram would refuse; the message follows Telegram's wording."""
 
 
-_HTML_TAGS = frozenset(
-    "a b strong i em s strike del u ins tg-spoiler tg-emoji span pre code blockquote".split()
-)
+_HTML_TAGS = frozenset("a b strong i em s strike del u ins tg-spoiler tg-emoji span pre code blockquote".split())
 _SIMPLE_ENTITY_TYPES = {
     **dict.fromkeys(("b", "strong"), "bold"),
     **dict.fromkeys(("i", "em"), "italic"),
@@ -57,9 +55,7 @@ class _HtmlParser:
                 self._emit(char)
                 self.pos += 1
         if self.stack:
-            raise HtmlParseError(
-                f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"'
-            )
+            raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"')
         text = "".join(self.out)
         try:
             text.encode("utf-8")
@@ -127,9 +123,7 @@ class _HtmlParser:
             name = self.src[start:end]
             return end, ord(_NAMED_ENTITIES[name]) if name in _NAMED_ENTITIES else None
         end = start + 1
-        base, digits = (
-            (16, "0123456789abcdefABCDEF") if self._peek(end) == "x" else (10, "0123456789")
-        )
+        base, digits = (16, "0123456789abcdefABCDEF") if self._peek(end) == "x" else (10, "0123456789")
         end += 1 if base == 16 else 0
         digit_start = end
         while self._peek(end) != "" and self._peek(end) in digits:
@@ -167,9 +161,7 @@ class _HtmlParser:
             raise self._error_at('Tag "span" must have class "tg-spoiler"', begin)
         if tag == "a" and self.strict and not argument:
             raise self._error_at('Tag "a" must have a non-empty attribute "href"', begin)
-        self.stack.append(
-            _OpenTag(tag, argument, self.utf16, len(self.out), self._byte_offset(begin))
-        )
+        self.stack.append(_OpenTag(tag, argument, self.utf16, len(self.out), self._byte_offset(begin)))
 
     def _attributes(self, tag: str, begin: int) -> str:
         argument = ""
@@ -188,9 +180,7 @@ class _HtmlParser:
                 if tag == "blockquote" and name == "expandable":
                     argument = "expandable"
                     continue
-                raise self._error_at(
-                    f'Expected equal sign in declaration of an attribute of the tag "{tag}"', begin
-                )
+                raise self._error_at(f'Expected equal sign in declaration of an attribute of the tag "{tag}"', begin)
             self.pos += 1
             self._skip_spaces()
             if self.pos >= len(self.src):
@@ -251,11 +241,7 @@ class _HtmlParser:
     def _close_entity(self, top: _OpenTag) -> None:
         span: Json = {"offset": top.utf16_offset, "length": self.utf16 - top.utf16_offset}
         last = self.entities[-1] if self.entities else None
-        same_span = (
-            last is not None
-            and last["offset"] == span["offset"]
-            and last["length"] == span["length"]
-        )
+        same_span = last is not None and last["offset"] == span["offset"] and last["length"] == span["length"]
         if top.tag in _SIMPLE_ENTITY_TYPES:
             self.entities.append({"type": _SIMPLE_ENTITY_TYPES[top.tag], **span})
         elif top.tag == "blockquote":

@@ -27,9 +27,7 @@ class MessageMethods(FakeBotState):
 
     async def _send_message(self, params: Json) -> Json:
         chat = self._writable_chat(params.get("chat_id"))
-        text, entities = self._message_text(
-            params.get("text"), params.get("parse_mode"), params.get("entities")
-        )
+        text, entities = self._message_text(params.get("text"), params.get("parse_mode"), params.get("entities"))
         markup = params.get("reply_markup")
         check_reply_markup(markup)
         replied = self._replied_message(chat, params)
@@ -83,18 +81,14 @@ class MessageMethods(FakeBotState):
             params.get("caption_entities"),
             strict=self.strict_html,
         )
-        check_length(
-            caption, MAX_CAPTION_LENGTH, empty=None, too_long="message caption is too long"
-        )
+        check_length(caption, MAX_CAPTION_LENGTH, empty=None, too_long="message caption is too long")
         return caption, entities
 
     def _message_text(self, raw: Any, parse_mode: Any, entities: Any) -> tuple[str, list[Json]]:
         if raw is None or raw == "":
             raise bad_request("message text is empty")
         text, parsed = render_text(str(raw), parse_mode, entities, strict=self.strict_html)
-        check_length(
-            text, MAX_MESSAGE_LENGTH, empty="message text is empty", too_long="message is too long"
-        )
+        check_length(text, MAX_MESSAGE_LENGTH, empty="message text is empty", too_long="message is too long")
         return text, parsed
 
     def _replied_message(self, chat: Json, params: Json) -> Json | None:
@@ -122,9 +116,7 @@ class MessageMethods(FakeBotState):
         record = self._editable(params)
         if "text" not in record:
             raise bad_request("there is no text in the message to edit")
-        text, entities = self._message_text(
-            params.get("text"), params.get("parse_mode"), params.get("entities")
-        )
+        text, entities = self._message_text(params.get("text"), params.get("parse_mode"), params.get("entities"))
         markup = params.get("reply_markup")
         self._check_edit_markup(markup)
         current = (

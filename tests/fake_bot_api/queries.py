@@ -55,10 +55,7 @@ class QueryMethods(MessageMethods):
         if not isinstance(result, dict):
             raise bad_request(prefix + "InlineQueryResult must be an Object")
         result_id = result.get("id")
-        if (
-            not isinstance(result_id, str)
-            or not 1 <= len(result_id.encode("utf-8")) <= MAX_RESULT_ID_BYTES
-        ):
+        if not isinstance(result_id, str) or not 1 <= len(result_id.encode("utf-8")) <= MAX_RESULT_ID_BYTES:
             raise bad_request("RESULT_ID_INVALID")
         if result_id in seen:
             raise bad_request("RESULT_ID_DUPLICATE")
@@ -71,9 +68,7 @@ class QueryMethods(MessageMethods):
                     raise bad_request(prefix + f'Can\'t find field "{required}"')
         content = result.get("input_message_content")
         if isinstance(content, dict) and "message_text" in content:
-            self._message_text(
-                content["message_text"], content.get("parse_mode"), content.get("entities")
-            )
+            self._message_text(content["message_text"], content.get("parse_mode"), content.get("entities"))
         if "reply_markup" in result:
             if inline_markup_of(result["reply_markup"]) is None:
                 raise bad_request(prefix + "inline keyboard expected")
@@ -81,11 +76,7 @@ class QueryMethods(MessageMethods):
 
     def _take_query(self, queries: dict[str, _Query], query_id: str) -> None:
         query = queries.get(query_id)
-        expired = (
-            query is not None
-            and self.query_ttl is not None
-            and time.monotonic() - query.created > self.query_ttl
-        )
+        expired = query is not None and self.query_ttl is not None and time.monotonic() - query.created > self.query_ttl
         if query is None or query.answered or expired:
             raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
         query.answered = True

@@ -64,9 +64,7 @@ class FakeBotApi(UpdateBuilders, Observing, UpdateDelivery, QueryMethods, Simple
         """Start serving on 127.0.0.1 on a free port."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(
-            app, shutdown_timeout=1.0, handler_cancellation=True, access_log=None
-        )
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, handler_cancellation=True, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

@@ -73,9 +73,7 @@ class SimpleMethods(FakeBotState):
         if len(commands) > 100:
             raise bad_request("BOT_COMMANDS_TOO_MUCH")
         for command in commands:
-            if not isinstance(command, dict) or not _BOT_COMMAND_RE.match(
-                str(command.get("command", ""))
-            ):
+            if not isinstance(command, dict) or not _BOT_COMMAND_RE.match(str(command.get("command", ""))):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")

@@ -231,9 +231,7 @@ class FakeBotState:
 
     def _public(self, record: Json) -> Json:
         """The Message object as Telegram returns it (without the fake's bookkeeping keys)."""
-        public = {
-            k: v for k, v in record.items() if k not in ("parse_mode", "reply_markup", "deleted")
-        }
+        public = {k: v for k, v in record.items() if k not in ("parse_mode", "reply_markup", "deleted")}
         markup = inline_markup_of(record.get("reply_markup"))
         if markup is not None:
             public["reply_markup"] = markup
@@ -252,8 +250,6 @@ class FakeBotState:
                 continue
             command = _utf16_slice(text, entity["offset"], entity["length"])
             _, _, target = command.partition("@")
-            if target.lower() == self.bot_user["username"].lower() or (
-                not target and entity["offset"] == 0
-            ):
+            if target.lower() == self.bot_user["username"].lower() or (not target and entity["offset"] == 0):
                 return True
         return False

@@ -42,9 +42,7 @@ def check_inline_keyboard(markup: Json) -> None:
     """Validate an InlineKeyboardMarkup: rows of buttons with text and exactly one action."""
     rows = markup.get("inline_keyboard")
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request(
-            'Field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays'
-        )
+        raise bad_request('Field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
     for row in rows:
         for button in row:
             check_inline_button(button)
@@ -62,21 +60,13 @@ def check_inline_button(button: Any) -> None:
     if not button["text"].strip():
         raise bad_request("BUTTON_TEXT_INVALID")
     actions = [key for key in _BUTTON_ACTIONS if key in button and button[key] not in (None, "")]
-    actions += [
-        key
-        for key in ("switch_inline_query", "switch_inline_query_current_chat")
-        if button.get(key) == ""
-    ]
+    actions += [key for key in ("switch_inline_query", "switch_inline_query_current_chat") if button.get(key) == ""]
     if not actions:
         raise bad_request(prefix + "Text buttons are unallowed in the inline keyboard")
     if len(actions) > 1:
-        raise bad_request(
-            prefix + f"exactly one of the optional fields must be used, got {sorted(actions)}"
-        )
+        raise bad_request(prefix + f"exactly one of the optional fields must be used, got {sorted(actions)}")
     data = button.get("callback_data")
-    if data is not None and (
-        not isinstance(data, str) or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES
-    ):
+    if data is not None and (not isinstance(data, str) or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES):
         raise bad_request("BUTTON_DATA_INVALID")
     url = button.get("url")
     if url is not None and not re.match(r"^(https?|tg)://\S+$", str(url)):

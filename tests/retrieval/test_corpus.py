@@ -30,7 +30,6 @@ def jsonl(*records: object) -> str:
     return "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records) + "\n"
 
 
-
 # --- the shipped corpus ----------------------------------------------------------------------------
 
 
@@ -54,7 +53,6 @@ def test_data_articles_keep_the_raw_seed_text_after_front_matter(stem: str) -> N
     assert text.startswith("---\n")
     front_matter_end = text.index("\n---\n", 4) + len("\n---\n")
     assert text[front_matter_end:] == raw_seed(stem)
-
 
 
 def test_article_title_keeps_its_dash_and_is_still_found_in_the_body() -> None:
@@ -84,8 +82,14 @@ def test_published_line_gives_a_date_only_when_front_matter_has_none(tmp_path: P
 def test_jsonl_loads_good_lines_and_skips_each_bad_one_by_line(tmp_path: Path) -> None:
     (tmp_path / "feed.jsonl").write_text(
         jsonl(
-            {"id": "a", "title": "শিরোনাম ১", "text": BODY, "source": "প্রথম আলো", "url": "https://x.example/a",
-             "published": "2024-01-02"},
+            {
+                "id": "a",
+                "title": "শিরোনাম ১",
+                "text": BODY,
+                "source": "প্রথম আলো",
+                "url": "https://x.example/a",
+                "published": "2024-01-02",
+            },
             '{"id": "b", "text": ',
             "",
             {"id": "c", "title": "no text"},
@@ -165,7 +169,11 @@ def test_malformed_front_matter_is_skipped_with_a_reason_while_other_files_load(
     result = load_corpus(tmp_path)
     assert [a.doc_id for a in result.articles] == ["good"]
     assert sorted(skipped_names(result)) == [
-        "bad_date.txt", "bad_day.md", "bad_line.md", "no_close.md", "open_quote.md"
+        "bad_date.txt",
+        "bad_day.md",
+        "bad_line.md",
+        "no_close.md",
+        "open_quote.md",
     ]
     assert "closing '---'" in reason_for(result, "no_close.md")
     assert "key: value" in reason_for(result, "bad_line.md")

@@ -60,8 +60,6 @@ def test_cleaned_seed_keeps_the_writers_digits_and_quotes(stem: str, shown: str,
     assert tidy(not_shown) not in cleaned
 
 
-
-
 @pytest.mark.parametrize(
     ("stem", "content"),
     [

@@ -51,7 +51,11 @@ def test_words_keep_vowel_signs_unlike_python_re() -> None:
 def test_danda_glued_to_next_word_splits_words_and_sentences() -> None:
     assert words(normalize("বলা হয়।এ চুক্তির")) == [normalize("বলা"), normalize("হয়"), "এ", normalize("চুক্তির")]
     assert split_sentences(tidy("বলা হয়।এ চুক্তির কথা? হ্যাঁ! ঠিক॥শেষ")) == [
-        tidy("বলা হয়।"), tidy("এ চুক্তির কথা?"), tidy("হ্যাঁ!"), tidy("ঠিক॥"), tidy("শেষ")
+        tidy("বলা হয়।"),
+        tidy("এ চুক্তির কথা?"),
+        tidy("হ্যাঁ!"),
+        tidy("ঠিক॥"),
+        tidy("শেষ"),
     ]
     assert normalize("শেষ\u09f7") == "শেষ।"
 

@@ -45,8 +45,5 @@ def measure(page: Page, stored_text: str) -> Quality:
     body = sentences(page.body)
     kept = sum(1 for s in body if _flat(s) in text)
     furniture = sentences(furniture_texts(page))
-    leaked = tuple(
-        f for f in furniture
-        if (_flat(f) in tokens if len(f.split()) == 1 else _flat(f) in text)
-    )
+    leaked = tuple(f for f in furniture if (_flat(f) in tokens if len(f.split()) == 1 else _flat(f) in text))
     return Quality(kept, len(body), len(leaked), len(furniture), leaked)

@@ -96,8 +96,7 @@ TURTLE = Page(
         "সংগঠনটির প্রকল্প কর্মকর্তা শাহনাজ পারভীন বলেন, সৈকতে আলো ও মানুষের চলাচল নিয়ন্ত্রণ করায় কচ্ছপেরা নিরাপদে ডিম পাড়তে পেরেছে।",
         "সংগ্রহ করা ডিমগুলো সৈকতের পাঁচটি হ্যাচারিতে বালুর নিচে রাখা হয়েছে। "
         "প্রায় ৬০ দিন পর ডিম ফুটে বাচ্চা বের হলে সেগুলো সাগরে ছেড়ে দেওয়া হবে।",
-        "এ বছর ডিম পাড়তে আসা কচ্ছপের বেশির ভাগই অলিভ রিডলে প্রজাতির। "
-        "কয়েকটি সবুজ কচ্ছপও দেখা গেছে, যা সাম্প্রতিক বছরগুলোতে বিরল ছিল।",
+        "এ বছর ডিম পাড়তে আসা কচ্ছপের বেশির ভাগই অলিভ রিডলে প্রজাতির। কয়েকটি সবুজ কচ্ছপও দেখা গেছে, যা সাম্প্রতিক বছরগুলোতে বিরল ছিল।",
         "তবে জালে আটকে ও প্লাস্টিক বর্জ্যে মারা যাওয়া কচ্ছপের সংখ্যাও কম নয়। "
         "মৌসুমে অন্তত ৪০টি মৃত কচ্ছপ সৈকতে ভেসে এসেছে বলে জানিয়েছে বন বিভাগ।",
         "জেলা মৎস্য কর্মকর্তা বলেন, ডিম পাড়ার মৌসুমে উপকূলের কাছে মাছ ধরার জাল ব্যবহারে নিষেধাজ্ঞা কঠোরভাবে মানা হবে।",
@@ -117,16 +116,13 @@ FLOOD = Page(
         "পানি নেমে গেলে ক্ষতিগ্রস্ত আসবাব মেরামত করে আবার ক্লাস শুরু হবে।",
         "পানি উন্নয়ন বোর্ড জানিয়েছে, সুরমা নদীর পানি কানাইঘাট পয়েন্টে বিপৎসীমার ৪৫ সেন্টিমিটার ওপর দিয়ে বইছে। "
         "আগামী ২৪ ঘণ্টায় পানি আরও বাড়তে পারে বলে সতর্ক করা হয়েছে।",
-        "বন্যাকবলিত এলাকার প্রায় তিন হাজার পরিবার আশ্রয়কেন্দ্রে উঠেছে। "
-        "জেলা প্রশাসন তাদের জন্য শুকনা খাবার ও বিশুদ্ধ পানি পাঠিয়েছে।",
-        "স্থানীয় বাসিন্দা রহিমা বেগম বলেন, ঘরে পানি ঢুকে যাওয়ায় গবাদিপশু নিয়ে উঁচু সড়কে আশ্রয় নিয়েছেন। "
-        "রান্না করার মতো শুকনো জায়গাও নেই।",
+        "বন্যাকবলিত এলাকার প্রায় তিন হাজার পরিবার আশ্রয়কেন্দ্রে উঠেছে। জেলা প্রশাসন তাদের জন্য শুকনা খাবার ও বিশুদ্ধ পানি পাঠিয়েছে।",
+        "স্থানীয় বাসিন্দা রহিমা বেগম বলেন, ঘরে পানি ঢুকে যাওয়ায় গবাদিপশু নিয়ে উঁচু সড়কে আশ্রয় নিয়েছেন। রান্না করার মতো শুকনো জায়গাও নেই।",
     ),
 )
 
 ARTICLES = (MANGO, TURTLE, FLOOD)  # one site layout (HILSA, further down, is a WordPress theme)
-BN_MONTHS = ("জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর",
-             "নভেম্বর", "ডিসেম্বর")
+BN_MONTHS = ("জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর")
 _BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 
 
@@ -139,8 +135,17 @@ def bengali_date(iso: str) -> str:
 def furniture_texts(page: Page) -> list[str]:
     """Every piece of text on the page that is not the article: what must not be let through."""
     pieces = [
-        *NAV, *TICKER, *ADS, *SHARE, RELATED_HEADING, *RELATED, COMMENT_HEADING, *COMMENTS,
-        NEWSLETTER, READ_MORE, *footer(page.outlet),
+        *NAV,
+        *TICKER,
+        *ADS,
+        *SHARE,
+        RELATED_HEADING,
+        *RELATED,
+        COMMENT_HEADING,
+        *COMMENTS,
+        NEWSLETTER,
+        READ_MORE,
+        *footer(page.outlet),
     ]
     if page.metadata == "yoast":
         return [*pieces, LONG_COMMENT, CAPTION, "সর্বাধিক পঠিত", "ট্যাগ: ইলিশ, চাঁদপুর", "চাঁদপুর প্রতিনিধি"]
@@ -162,9 +167,13 @@ def _head(page: Page, url: str) -> str:
         ]
     elif page.metadata == "jsonld":
         data = {
-            "@context": "https://schema.org", "@type": "NewsArticle", "headline": page.title,
-            "datePublished": f"{page.published}T10:00:00+06:00", "mainEntityOfPage": url,
-            "url": url, "publisher": {"@type": "Organization", "name": page.outlet},
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": page.title,
+            "datePublished": f"{page.published}T10:00:00+06:00",
+            "mainEntityOfPage": url,
+            "url": url,
+            "publisher": {"@type": "Organization", "name": page.outlet},
             "author": {"@type": "Person", "name": "নিজস্ব প্রতিবেদক"},
         }
         parts.append(f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>')
@@ -301,8 +310,7 @@ HILSA = Page(
         "নদীতে নজরদারির জন্য কোস্টগার্ড ও নৌ পুলিশের ১২টি দল কাজ করবে।",
         "নিষেধাজ্ঞা অমান্য করলে এক থেকে দুই বছরের কারাদণ্ড বা পাঁচ হাজার টাকা জরিমানা হতে পারে। "
         "গত বছর এই সময়ে ৩১০ জন জেলেকে আটক করা হয়েছিল।",
-        "জেলেরা বলছেন, সরকারি চালের পরিমাণ পরিবার চালানোর জন্য যথেষ্ট নয়। "
-        "অনেকে ধারদেনা করে সংসার চালাবেন বলে জানিয়েছেন।",
+        "জেলেরা বলছেন, সরকারি চালের পরিমাণ পরিবার চালানোর জন্য যথেষ্ট নয়। অনেকে ধারদেনা করে সংসার চালাবেন বলে জানিয়েছেন।",
         "মৎস্য গবেষকেরা বলছেন, গত কয়েক বছরের নিষেধাজ্ঞার কারণে ইলিশের উৎপাদন ধারাবাহিকভাবে বেড়েছে। "
         "গত অর্থবছরে দেশে প্রায় ৫ লাখ ৭১ হাজার টন ইলিশ ধরা পড়েছে।",
     ),
@@ -315,11 +323,19 @@ def render_wordpress(page: Page, url: str) -> str:
     """A WordPress news theme: Yoast JSON-LD @graph, <br>-split paragraphs, a related box and an inline
     "আরও পড়ুন" inside the article body, a photo caption, tags, long reader comments, a widget sidebar."""
     e = html.escape
-    graph = {"@context": "https://schema.org", "@graph": [
-        {"@type": "WebSite", "name": page.outlet, "url": url.split("/news/")[0] + "/"},
-        {"@type": "NewsArticle", "headline": page.title, "datePublished": f"{page.published}T21:15:00+06:00",
-         "mainEntityOfPage": {"@id": url}, "publisher": {"@type": "Organization", "name": page.outlet}},
-    ]}
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": page.outlet, "url": url.split("/news/")[0] + "/"},
+            {
+                "@type": "NewsArticle",
+                "headline": page.title,
+                "datePublished": f"{page.published}T21:15:00+06:00",
+                "mainEntityOfPage": {"@id": url},
+                "publisher": {"@type": "Organization", "name": page.outlet},
+            },
+        ],
+    }
     first, second, *rest = page.body
     body = (
         f"<p>{e(first)}<br><br>{e(second)}</p>"

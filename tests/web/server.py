@@ -175,10 +175,20 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                     self.send_header("ETag", etag)
                     self.end_headers()
                     return
-                links = ["/news/mango?utm_source=rss&utm_medium=feed", site.root + "/news/turtle", "/news/flood",
-                         "/section/saradesh", *site.feed_extra]
-                self._send(200, rss(links).encode(), "application/rss+xml; charset=utf-8", ETag=etag,
-                           Last_Modified="Sat, 28 Nov 2026 06:00:00 GMT")
+                links = [
+                    "/news/mango?utm_source=rss&utm_medium=feed",
+                    site.root + "/news/turtle",
+                    "/news/flood",
+                    "/section/saradesh",
+                    *site.feed_extra,
+                ]
+                self._send(
+                    200,
+                    rss(links).encode(),
+                    "application/rss+xml; charset=utf-8",
+                    ETag=etag,
+                    Last_Modified="Sat, 28 Nov 2026 06:00:00 GMT",
+                )
             elif path == "/feeds/atom.xml":
                 self._send(200, atom(["/news/turtle", "/gen/0"]).encode(), "application/atom+xml")
             elif path == "/feeds/twenty.xml":
@@ -188,8 +198,10 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
             elif path == "/feeds/page.html":
                 self._html(pages.index_page())
             elif path == "/feeds/entities.xml":
-                bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
-                        b'<!ENTITY b "&a;&a;&a;&a;">]><rss>&b;</rss>')
+                bomb = (
+                    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+                    b'<!ENTITY b "&a;&a;&a;&a;">]><rss>&b;</rss>'
+                )
                 self._send(200, bomb, "application/xml")
             else:
                 self._send(404, b"no such feed", "text/plain")
@@ -200,12 +212,14 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
 def rss(links: list[str]) -> str:
     """An RSS 2.0 feed of the given article links (relative ones are resolved against the feed's URL)."""
     items = "".join(
-        f"<item><title>খবর {i}</title><link>{html.escape(link)}</link><guid isPermaLink=\"false\">id-{i}</guid>"
+        f'<item><title>খবর {i}</title><link>{html.escape(link)}</link><guid isPermaLink="false">id-{i}</guid>'
         f"<pubDate>Sat, 28 Nov 2026 0{i % 10}:00:00 GMT</pubDate></item>"
         for i, link in enumerate(links)
     )
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>দৈনিক নতুন আলো</title>'
-            f"<link>/</link>{items}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>দৈনিক নতুন আলো</title>'
+        f"<link>/</link>{items}</channel></rss>"
+    )
 
 
 def atom(links: list[str]) -> str:
@@ -214,6 +228,7 @@ def atom(links: list[str]) -> str:
         f'<entry><title>খবর {i}</title><link rel="alternate" href="{html.escape(link)}"/><id>urn:x:{i}</id></entry>'
         for i, link in enumerate(links)
     )
-    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>সাগরবার্তা</title>{entries}</feed>")
-
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>সাগরবার্তা</title>{entries}</feed>"
+    )

@@ -20,10 +20,16 @@ def _run(args: list[str], tmp_path: Path, **extra: str) -> subprocess.CompletedP
     if not corpus.exists():
         shutil.copytree(REPO / "data" / "articles", corpus)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
-    env.update(SONDHANI_DATA_DIR=str(corpus), SONDHANI_STATE_DIR=str(tmp_path / "state"), SONDHANI_DENSE="off",
-               SONDHANI_FETCH_TIMEOUT_SECONDS="2", **extra)
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=120)
+    env.update(
+        SONDHANI_DATA_DIR=str(corpus),
+        SONDHANI_STATE_DIR=str(tmp_path / "state"),
+        SONDHANI_DENSE="off",
+        SONDHANI_FETCH_TIMEOUT_SECONDS="2",
+        **extra,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_add_saves_indexes_and_the_article_answers(site: NewsSite, tmp_path: Path) -> None:
@@ -48,8 +54,14 @@ def test_add_refuses_loopback_without_the_setting(site: NewsSite, tmp_path: Path
 
 def test_fetch_polls_the_feeds_once(site: NewsSite, tmp_path: Path) -> None:
     feeds = f"{site.url('/feeds/twenty.xml')},{site.url('/feeds/missing.xml')}"
-    done = _run(["fetch"], tmp_path, SONDHANI_FETCH_ALLOW_PRIVATE="true", SONDHANI_FEEDS=feeds,
-                SONDHANI_FEED_PAGES_PER_HOST="20", SONDHANI_FEED_HOST_DELAY_SECONDS="0")
+    done = _run(
+        ["fetch"],
+        tmp_path,
+        SONDHANI_FETCH_ALLOW_PRIVATE="true",
+        SONDHANI_FEEDS=feeds,
+        SONDHANI_FEED_PAGES_PER_HOST="20",
+        SONDHANI_FEED_HOST_DELAY_SECONDS="0",
+    )
     assert done.returncode == 1, done.stderr  # the missing feed is an error; the other still worked
     lines = done.stdout.splitlines()
     assert lines[0].startswith(f"feed {site.url('/feeds/twenty.xml')}: 20 entries, 20 new, 0 refused")

@@ -16,26 +16,35 @@ from tests.web.server import RSS_ETAG, NewsSite, atom, rss
 
 
 def _poll(site: NewsSite, tmp_path: Path, paths: list[str], policy: FetchPolicy, **kw: object):  # type: ignore[no-untyped-def]
-    return poll_feeds([site.url(p) for p in paths], tmp_path / "articles", tmp_path / "feeds.json", policy,
-                      host_delay=kw.pop("host_delay", 0.0), **kw)  # type: ignore[arg-type]
+    return poll_feeds(
+        [site.url(p) for p in paths],
+        tmp_path / "articles",
+        tmp_path / "feeds.json",
+        policy,
+        host_delay=kw.pop("host_delay", 0.0),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_rss_and_atom_entries_are_read_with_absolute_links() -> None:
     entries = parse_feed(rss(["/news/a", "http://x.test/b"]).encode(), "http://site.test/feeds/rss.xml")
     assert [e.link for e in entries] == ["http://site.test/news/a", "http://x.test/b"]
     assert [e.link for e in parse_feed(atom(["/c"]).encode(), "http://site.test/f")] == ["http://site.test/c"]
-    rdf = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
-           b"<item><title>t</title><link>http://x.test/d</link></item></rdf:RDF>")
+    rdf = (
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
+        b"<item><title>t</title><link>http://x.test/d</link></item></rdf:RDF>"
+    )
     assert [e.link for e in parse_feed(rdf, "http://x.test/")] == ["http://x.test/d"]
-    for bad, reason in ((b"<rss><channel>", "not well-formed"), (b"<html></html>", "not an RSS or Atom feed"),
-                        (b'<!DOCTYPE r [<!ENTITY a "x">]><rss>&a;</rss>', "entities")):
+    for bad, reason in (
+        (b"<rss><channel>", "not well-formed"),
+        (b"<html></html>", "not an RSS or Atom feed"),
+        (b'<!DOCTYPE r [<!ENTITY a "x">]><rss>&a;</rss>', "entities"),
+    ):
         with pytest.raises(FeedError, match=reason):
             parse_feed(bad, "http://x.test/")
 
 
-def test_a_poll_adds_new_articles_once_and_remembers_them(
-    site: NewsSite, policy: FetchPolicy, tmp_path: Path
-) -> None:
+def test_a_poll_adds_new_articles_once_and_remembers_them(site: NewsSite, policy: FetchPolicy, tmp_path: Path) -> None:
     (tmp_path / "articles").mkdir()
     first = _poll(site, tmp_path, ["/feeds/rss.xml", "/feeds/atom.xml"], policy)
     rss_result, atom_result = first.feeds
@@ -62,8 +71,7 @@ def test_a_poll_adds_new_articles_once_and_remembers_them(
 
 
 def test_one_broken_feed_never_stops_the_others(site: NewsSite, policy: FetchPolicy, tmp_path: Path) -> None:
-    feeds = ["/feeds/broken.xml", "/feeds/missing.xml", "/feeds/page.html", "/feeds/entities.xml",
-             "/feeds/atom.xml"]
+    feeds = ["/feeds/broken.xml", "/feeds/missing.xml", "/feeds/page.html", "/feeds/entities.xml", "/feeds/atom.xml"]
     report = _poll(site, tmp_path, feeds, policy)
     errors = [f.error for f in report.feeds]
     assert "not well-formed" in str(errors[0]) and "404" in str(errors[1])

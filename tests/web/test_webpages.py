@@ -43,7 +43,10 @@ def test_article_body_kept_furniture_dropped_metadata_found(
     assert quality.furniture_through == 0, f"furniture let through: {quality.leaked}"
     assert (added.title, added.outlet, added.published) == (page.title, page.outlet, page.published)
     assert (article.title, article.source, article.published, article.url) == (
-        page.title, page.outlet, page.published, url
+        page.title,
+        page.outlet,
+        page.published,
+        url,
     )
     assert added.passages >= 3 and added.path == tmp_path / article.origin
     assert "SondhaniBot" in site.user_agents[-1]
@@ -56,8 +59,11 @@ def test_the_file_written_has_front_matter_and_the_cleaned_text(
     text = added.path.read_text("utf-8")
     head, body = text.split("\n---\n", 1)
     assert head.splitlines()[:5] == [
-        "---", f'title: "{pages.MANGO.title}"', f'source: "{pages.MANGO.outlet}"',
-        f'url: "{site.url("/news/mango")}"', "published: 2025-06-12",
+        "---",
+        f'title: "{pages.MANGO.title}"',
+        f'source: "{pages.MANGO.outlet}"',
+        f'url: "{site.url("/news/mango")}"',
+        "published: 2025-06-12",
     ]
     assert body.startswith(pages.MANGO.body[0][:40]) and "আরও পড়ুন" not in body and "বিজ্ঞাপন" not in body
 
@@ -148,8 +154,12 @@ def test_a_redirect_to_a_private_or_metadata_address_is_refused_before_connectin
 def test_loopback_is_refused_by_its_resolved_address_not_only_its_text(site: NewsSite, tmp_path: Path) -> None:
     strict = FetchPolicy(timeout=1.0)
     port = site.root.rsplit(":", 1)[1]
-    for url in (site.url("/news/mango"), f"http://localhost:{port}/news/mango", f"http://[::1]:{port}/x",
-                f"http://2130706433:{port}/news/mango"):  # 2130706433 is 127.0.0.1 written as one number
+    for url in (
+        site.url("/news/mango"),
+        f"http://localhost:{port}/news/mango",
+        f"http://[::1]:{port}/x",
+        f"http://2130706433:{port}/news/mango",
+    ):  # 2130706433 is 127.0.0.1 written as one number
         with pytest.raises(PageRefused, match="private, local or reserved"):
             add_from_url(tmp_path, url, strict)
     assert site.requests == [] and _files(tmp_path) == []
@@ -160,9 +170,23 @@ def test_allow_private_lets_the_tests_in(site: NewsSite, tmp_path: Path) -> None
     assert pages.TURTLE.title in fetched.html
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                                     "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1",
-                                     "224.0.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+    ],
+)
 def test_every_non_public_address_kind_is_refused(address: str) -> None:
     host = str(ipaddress.ip_address(address))
     with pytest.raises(PageRefused):
@@ -173,8 +197,10 @@ def test_a_public_address_passes_the_check() -> None:
     check_host("93.184.215.14", 80, FetchPolicy())  # an address literal: no DNS query, no connection
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "javascript:alert(1)", "http://", "http://user:pw@example.com/",
-                                 "gopher://example.com/"])
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "javascript:alert(1)", "http://", "http://user:pw@example.com/", "gopher://example.com/"],
+)
 def test_unfetchable_links_are_refused_before_any_lookup(url: str, tmp_path: Path) -> None:
     with pytest.raises(PageRefused):
         add_from_url(tmp_path, url, FetchPolicy())
