@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from retrieval import EngineConfig
+from retrieval import DenseMode, EngineConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -27,14 +27,14 @@ def temp_corpus(with_bn_news_qa: bool, bundled: bool = True) -> Path:
 
 
 def config_for(
-    corpus: Path, model: str | None, dense: str, state: Path | None = None, threads: int = 1
+    corpus: Path, model: str | None, dense: DenseMode, state: Path | None = None, threads: int = 1
 ) -> EngineConfig:
     """state: reuse a state directory across runs, so its embedding cache spares re-embedding."""
     return EngineConfig(
         data_dir=corpus,
         state_dir=state or corpus.parent / "state",
         embedding_model=model,
-        dense_mode=dense,  # type: ignore[arg-type]
+        dense_mode=dense,
         embedding_threads=threads,
     )
 

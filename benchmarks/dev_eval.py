@@ -11,13 +11,21 @@ import logging
 from pathlib import Path
 
 from benchmarks.common import SHARED, config_for, model_arg, temp_corpus
-from retrieval import SearchEngine, evaluate_questions, format_report, group_identical, load_corpus, load_questions
+from retrieval import (
+    DenseMode,
+    SearchEngine,
+    evaluate_questions,
+    format_report,
+    group_identical,
+    load_corpus,
+    load_questions,
+)
 
 BENGALI_KINDS = ["lexical", "paraphrase", "numeric", "variant"]
 
 
 def run(
-    questions_file: Path, with_distractors: bool, model: str | None, dense: str, state: Path | None, threads: int
+    questions_file: Path, with_distractors: bool, model: str | None, dense: DenseMode, state: Path | None, threads: int
 ) -> None:
     corpus = temp_corpus(with_bn_news_qa=with_distractors)
     questions = load_questions(questions_file)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from benchmarks.common import config_for, temp_corpus
-from retrieval import FetchPolicy, SearchEngine, add_from_url, extract, fetch, load_corpus
+from retrieval import DenseMode, FetchPolicy, SearchEngine, add_from_url, extract, fetch, load_corpus
 from tests.web import pages
 from tests.web.measure import measure
 from tests.web.server import news_site
@@ -44,7 +44,7 @@ def extraction() -> None:
             )
 
 
-def add_and_answer(model: str | None, dense: str) -> None:
+def add_and_answer(model: str | None, dense: DenseMode) -> None:
     corpus = temp_corpus(with_bn_news_qa=False)
     with news_site() as site, SearchEngine.open(config_for(corpus, model, dense)) as engine:
         engine.reindex()
@@ -63,7 +63,7 @@ def add_and_answer(model: str | None, dense: str) -> None:
         )
 
 
-def feed_of_twenty(model: str | None, dense: str) -> None:
+def feed_of_twenty(model: str | None, dense: DenseMode) -> None:
     """One poll of a 20-entry feed (all new, one site), then the one incremental re-index of the batch:
     without spacing, and with the defaults (10 pages per site per poll, 2 s apart)."""
     from retrieval import poll_feeds

@@ -13,15 +13,16 @@ from tests.fake_bot_api import parse_html
 SENTENCE = 'এটি একটি দীর্ঘ বাক্য, যেখানে <script> & "উদ্ধৃতি" আছে। '
 
 
-def hit(text: str, highlight: str, rank: int = 1, **kw: object) -> Hit:
-    fields: dict[str, object] = {
+def hit(text: str, highlight: str, rank: int = 1, **kw: str | None) -> Hit:
+    """A hit with every citation field set, unless `kw` says otherwise (title=None...)."""
+    fields = {
         "title": "শিরোনাম <i>",
         "source": "সংবাদ & কোং",
         "url": "https://example.com/a?b=1&c=2",
         "published": "2024-03-12",
         **kw,
     }
-    return Hit(rank, 1.0, f"d#{rank}", "d", text, highlight, **fields)  # type: ignore[arg-type]
+    return Hit(rank, 1.0, f"d#{rank}", "d", text, highlight, **fields)
 
 
 def bold_runs(html: str) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.config import EngineConfig
+from retrieval.config import DEFAULT_DENSE_MODE, DEFAULT_EMBEDDING_MODEL, DenseMode, EngineConfig
 from retrieval.encoder import BUNDLED_MODEL, load_encoder
 from retrieval.engine import SearchEngine
 from retrieval.models import Hit
@@ -50,10 +50,12 @@ def engine(bundled_state: Path) -> Iterator[SearchEngine]:
         yield opened
 
 
-def _config(root: Path, **overrides: object) -> EngineConfig:
-    values: dict[str, object] = {"data_dir": root / "articles", "state_dir": root / "state"}
-    values.update(overrides)
-    return EngineConfig(**values)  # type: ignore[arg-type]
+def _config(
+    root: Path, embedding_model: str | None = DEFAULT_EMBEDDING_MODEL, dense_mode: DenseMode = DEFAULT_DENSE_MODE
+) -> EngineConfig:
+    return EngineConfig(
+        data_dir=root / "articles", state_dir=root / "state", embedding_model=embedding_model, dense_mode=dense_mode
+    )
 
 
 def _answers(hits: list[Hit], answer: str) -> bool:

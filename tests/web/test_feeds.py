@@ -9,21 +9,29 @@ from pathlib import Path
 import pytest
 
 from retrieval.corpus import load_corpus
-from retrieval.feeds import FeedError, load_state, parse_feed, poll_feeds
+from retrieval.feeds import FeedError, PollReport, load_state, parse_feed, poll_feeds
 from retrieval.webpages import FetchPolicy
 from tests.web import pages
 from tests.web.server import RSS_ETAG, NewsSite, atom, rss
 
 
-def _poll(site: NewsSite, tmp_path: Path, paths: list[str], policy: FetchPolicy, **kw: object):  # type: ignore[no-untyped-def]
+def _poll(
+    site: NewsSite,
+    tmp_path: Path,
+    paths: list[str],
+    policy: FetchPolicy,
+    *,
+    pages_per_host: int = 10,
+    host_delay: float = 0.0,
+) -> PollReport:
     return poll_feeds(
         [site.url(p) for p in paths],
         tmp_path / "articles",
         tmp_path / "feeds.json",
         policy,
-        host_delay=kw.pop("host_delay", 0.0),
-        **kw,
-    )  # type: ignore[arg-type]
+        pages_per_host=pages_per_host,
+        host_delay=host_delay,
+    )
 
 
 def test_rss_and_atom_entries_are_read_with_absolute_links() -> None:
@@ -48,7 +56,7 @@ def test_a_poll_adds_new_articles_once_and_remembers_them(site: NewsSite, policy
     (tmp_path / "articles").mkdir()
     first = _poll(site, tmp_path, ["/feeds/rss.xml", "/feeds/atom.xml"], policy)
     rss_result, atom_result = first.feeds
-    assert sorted(a.title for a in rss_result.added) == sorted(p.title for p in pages.ARTICLES)
+    assert sorted(a.title or "" for a in rss_result.added) == sorted(p.title for p in pages.ARTICLES)
     assert [link for link, _ in rss_result.refused] == [site.url("/section/saradesh")]
     # The Atom feed repeats the turtle story: stored once; its other entry is new.
     assert [a.title for a in atom_result.added] == [pages.generated(0).title]
