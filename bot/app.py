@@ -33,6 +33,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
+    BaseHandler,
     BaseRateLimiter,
     CallbackQueryHandler,
     ChosenInlineResultHandler,
@@ -113,6 +114,15 @@ def build_application(
     )
     if importlib.util.find_spec("apscheduler") and app.job_queue:  # the [job-queue] extra: daily even when idle
         app.job_queue.run_repeating(_prune, interval=PRUNE_EVERY_SECONDS, first=PRUNE_EVERY_SECONDS)
+    app.add_handlers(_handlers(settings))
+    app.add_error_handler(errors.on_error)
+    app.bot_data[feed_polling.FEEDS_KEY] = poller = feed_polling.FeedPoller(settings, engine)
+    feed_polling.schedule(app, poller)
+    return app
+
+
+def _handlers(settings: Settings) -> list[BaseHandler[Any, BotContext, Any]]:
+    """Every update handler, in the order they are tried: the first whose filter matches answers."""
     new = filters.UpdateType.MESSAGE  # commands other than /ask ignore edits
     private_chat, group_chat = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     admins = filters.User(user_id=settings.admin_ids, allow_empty=False)
@@ -127,38 +137,32 @@ def build_application(
         | filters.LOCATION
         | filters.CONTACT
     )
-    app.add_handlers(
-        [
-            CommandHandler("start", general.start, filters=new),
-            CommandHandler("help", general.help_command, filters=new),
-            CommandHandler("sources", general.sources, filters=new),
-            CommandHandler("ask", groups.ask),
-            CommandHandler("reindex", admin.reindex, filters=new),
-            CommandHandler("status", admin.status, filters=new),
-            CommandHandler("stats", admin.stats, filters=new),
-            CommandHandler("add", links.add_command, filters=new),
-            CommandHandler("feeds", feed_polling.feeds_command, filters=new),
-            MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
-            MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
-            # An admin's link is fetched; anyone else's stays a question and is never fetched.
-            MessageHandler(private_chat & new & admins & links.OnlyLinks(), links.link_message),
-            MessageHandler(private_chat & filters.TEXT, private.question),
-            MessageHandler(private_chat & new & not_text, private.not_text),
-            MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.RepliesToBot(), groups.follow_up),
-            MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.MentionsBot(), groups.mention),
-            CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),
-            CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
-            CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
-            CallbackQueryHandler(admin.upload_decision, pattern=render.UPLOAD_PATTERN),
-            CallbackQueryHandler(buttons.unknown_button),  # after every pattern: whatever else is pressed
-            InlineQueryHandler(inline.inline_query),
-            ChosenInlineResultHandler(inline.chosen_result),
-        ]
-    )
-    app.add_error_handler(errors.on_error)
-    app.bot_data[feed_polling.FEEDS_KEY] = poller = feed_polling.FeedPoller(settings, engine)
-    feed_polling.schedule(app, poller)
-    return app
+    return [
+        CommandHandler("start", general.start, filters=new),
+        CommandHandler("help", general.help_command, filters=new),
+        CommandHandler("sources", general.sources, filters=new),
+        CommandHandler("ask", groups.ask),
+        CommandHandler("reindex", admin.reindex, filters=new),
+        CommandHandler("status", admin.status, filters=new),
+        CommandHandler("stats", admin.stats, filters=new),
+        CommandHandler("add", links.add_command, filters=new),
+        CommandHandler("feeds", feed_polling.feeds_command, filters=new),
+        MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
+        MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
+        # An admin's link is fetched; anyone else's stays a question and is never fetched.
+        MessageHandler(private_chat & new & admins & links.OnlyLinks(), links.link_message),
+        MessageHandler(private_chat & filters.TEXT, private.question),
+        MessageHandler(private_chat & new & not_text, private.not_text),
+        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.RepliesToBot(), groups.follow_up),
+        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND & groups.MentionsBot(), groups.mention),
+        CallbackQueryHandler(buttons.result_page, pattern=render.PAGE_PATTERN),
+        CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
+        CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
+        CallbackQueryHandler(admin.upload_decision, pattern=render.UPLOAD_PATTERN),
+        CallbackQueryHandler(buttons.unknown_button),  # after every pattern: whatever else is pressed
+        InlineQueryHandler(inline.inline_query),
+        ChosenInlineResultHandler(inline.chosen_result),
+    ]
 
 
 async def _prune(context: BotContext) -> None:
