@@ -115,7 +115,12 @@ def env_for(corpus: Path, state: Path, model: bool, **extra: str) -> dict[str, s
 
 def sondhani(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, env=env, cwd=TREE, capture_output=True, text=True,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        env=env,
+        cwd=TREE,
+        capture_output=True,
+        text=True,
         timeout=600,
     )
 
@@ -142,7 +147,8 @@ def operator_lines(stderr: str) -> list[str]:
     """What an operator reads: warnings, errors and plain lines, not INFO logs or the index summary."""
     summary = ("articles:", "passages:", "seconds:", "skipped ", "no index yet")
     return [
-        line for line in stderr.splitlines()
+        line
+        for line in stderr.splitlines()
         if line.strip() and " INFO " not in line and " DEBUG " not in line and not line.startswith(summary)
     ]
 
@@ -197,8 +203,10 @@ class Bench:
         model = target == "chroma/chroma.sqlite3" and self.model
         name = f"{damage} {target}" + (" (model on)" if model else "")
         corpus, state = self.fresh(model)
-        path = state / target if not target.startswith("bm25") and target != "doc_freq.json" else (
-            state / "generations" / generation_dirs(state)[0] / target
+        path = (
+            state / target
+            if not target.startswith("bm25") and target != "doc_freq.json"
+            else (state / "generations" / generation_dirs(state)[0] / target)
         )
         DAMAGES[damage](path)
         env = env_for(corpus, state, model)
@@ -228,8 +236,11 @@ class Bench:
         env = env_for(corpus, state, model)
         before_dirs = generation_dirs(state)
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "index", "--rebuild"], env=env, cwd=TREE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "bot", "index", "--rebuild"],
+            env=env,
+            cwd=TREE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(delay)
         finished = process.poll() is not None
@@ -248,8 +259,12 @@ class Bench:
         if model and found != self.baseline[model]:
             return Outcome(name, False, f"answers changed: {found}", lost=True)
         served = "the new" if dirs != before_dirs else "the old"
-        return Outcome(name, True, f"{served} index answers; no half-built generation left" +
-                       (" (the build had finished)" if finished else ""))
+        return Outcome(
+            name,
+            True,
+            f"{served} index answers; no half-built generation left"
+            + (" (the build had finished)" if finished else ""),
+        )
 
     def sigterm_index(self) -> Outcome:
         """SIGTERM while `sondhani index` embeds: stops within seconds, one line, old index serves."""
@@ -258,8 +273,12 @@ class Bench:
         env = env_for(corpus, state, True)
         before = generation_dirs(state)
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "index"], env=env, cwd=TREE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "bot", "index"],
+            env=env,
+            cwd=TREE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and generation_dirs(state) == before:
@@ -291,11 +310,23 @@ class Bench:
         prepare(corpus, state)
         admin = 4242
         async with FakeBotApi() as fake:
-            env = env_for(corpus, state, model, TELEGRAM_BOT_TOKEN=fake.token,
-                          SONDHANI_TELEGRAM_API_URL=fake.root_url, SONDHANI_ADMIN_IDS=str(admin))
+            env = env_for(
+                corpus,
+                state,
+                model,
+                TELEGRAM_BOT_TOKEN=fake.token,
+                SONDHANI_TELEGRAM_API_URL=fake.root_url,
+                SONDHANI_ADMIN_IDS=str(admin),
+            )
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=TREE, env=env,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=TREE,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
             )
             try:
                 return await self._drive(name, fake, process, admin, reindex, state)
@@ -305,7 +336,12 @@ class Bench:
                     await process.wait()
 
     async def _drive(
-        self, name: str, fake: FakeBotApi, process: asyncio.subprocess.Process, admin: int, reindex: bool,
+        self,
+        name: str,
+        fake: FakeBotApi,
+        process: asyncio.subprocess.Process,
+        admin: int,
+        reindex: bool,
         state: Path,
     ) -> Outcome:
         BN = tree_texts()
@@ -366,8 +402,12 @@ def tree_texts() -> Texts:
     """The tree under test's Bengali interface strings, read by a subprocess of that tree."""
     if not _TEXTS:
         done = subprocess.run(
-            [sys.executable, "-c", TEXTS_SCRIPT], cwd=TREE, env={**os.environ, "PYTHONPATH": str(TREE)},
-            capture_output=True, text=True, timeout=120,
+            [sys.executable, "-c", TEXTS_SCRIPT],
+            cwd=TREE,
+            env={**os.environ, "PYTHONPATH": str(TREE)},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         _TEXTS.append(Texts(json.loads(done.stdout) if done.returncode == 0 else {}))
     return _TEXTS[0]
@@ -414,9 +454,11 @@ def main() -> None:
     global TREE
     TREE = args.tree.resolve()
     where = subprocess.run(
-        [sys.executable, "-c", "import bot; print(bot.__file__)"], cwd=TREE,
+        [sys.executable, "-c", "import bot; print(bot.__file__)"],
+        cwd=TREE,
         env={**os.environ, "PYTHONPATH": str(TREE)},
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     print(f"code under test: {where}", flush=True)
     started = time.perf_counter()
@@ -445,10 +487,16 @@ def main() -> None:
                     report(outcome)
         if not args.no_bot:
             print(flush=True)
-            checks = asyncio.run(hostile_checks(
-                TREE, lambda: bench.fresh(False), lambda corpus, state, **extra: env_for(corpus, state, False, **extra),
-                tree_texts(), QUESTIONS[0], QUESTIONS[1],
-            ))
+            checks = asyncio.run(
+                hostile_checks(
+                    TREE,
+                    lambda: bench.fresh(False),
+                    lambda corpus, state, **extra: env_for(corpus, state, False, **extra),
+                    tree_texts(),
+                    QUESTIONS[0],
+                    QUESTIONS[1],
+                )
+            )
             for check in checks:
                 print(f"{'handled    ' if check.handled else 'NOT HANDLED'}  {check.name}: {check.reason}", flush=True)
     finally:
@@ -457,8 +505,10 @@ def main() -> None:
     lost = sum(o.lost for o in outcomes)
     print()
     if not args.hostile_only:
-        print(f"faults injected: {len(outcomes)}, survived: {survived}, failed: {len(outcomes) - survived}, "
-              f"data lost: {lost}")
+        print(
+            f"faults injected: {len(outcomes)}, survived: {survived}, failed: {len(outcomes) - survived}, "
+            f"data lost: {lost}"
+        )
     if checks:
         print(f"bad inputs: {len(checks)}, handled: {sum(c.handled for c in checks)}")
     print(f"({time.perf_counter() - started:.0f} s)")

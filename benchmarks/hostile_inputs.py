@@ -102,8 +102,14 @@ class Bot:
     async def start(self) -> None:
         with self.log.open("wb") as handle:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=self.tree, env=self.env,
-                stdout=asyncio.subprocess.DEVNULL, stderr=handle,
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=self.tree,
+                env=self.env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=handle,
             )
 
     def stderr(self) -> str:
@@ -151,9 +157,7 @@ async def say(fake: FakeBotApi, user_id: int, text: str, timeout: float = 30) ->
     return await new_messages(fake, user_id, before, timeout)
 
 
-async def upload(
-    fake: FakeBotApi, user_id: int, name: str, data: bytes, timeout: float = 60
-) -> dict[str, Any] | None:
+async def upload(fake: FakeBotApi, user_id: int, name: str, data: bytes, timeout: float = 60) -> dict[str, Any] | None:
     """Send a document; the bot's reply, after any re-index it started has settled."""
     user = fake.make_user(user_id)
     before = len(fake.messages_to(user_id))
@@ -193,14 +197,20 @@ def note(title: str, body: str) -> bytes:
 async def webhook_checks(tree: Path, make_env: Callable[..., dict[str, str]], case: Path) -> list[Check]:
     """Webhook mode with SONDHANI_WEBHOOK_SECRET empty: forged /stats from an admin id, without the
     secret header and with a wrong one. Handled: 403 and nothing sent to that chat."""
-    names = ("forged webhook update (admin /stats), no secret header",
-             "forged webhook update (admin /stats), wrong secret header")
+    names = (
+        "forged webhook update (admin /stats), no secret header",
+        "forged webhook update (admin /stats), wrong secret header",
+    )
     port = free_port()
     async with FakeBotApi() as fake:
         env = make_env(
-            TELEGRAM_BOT_TOKEN=fake.token, SONDHANI_TELEGRAM_API_URL=fake.root_url, SONDHANI_ADMIN_IDS=str(ADMIN),
-            SONDHANI_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", SONDHANI_WEBHOOK_LISTEN="127.0.0.1",
-            SONDHANI_WEBHOOK_PORT=str(port), SONDHANI_WEBHOOK_SECRET="",
+            TELEGRAM_BOT_TOKEN=fake.token,
+            SONDHANI_TELEGRAM_API_URL=fake.root_url,
+            SONDHANI_ADMIN_IDS=str(ADMIN),
+            SONDHANI_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+            SONDHANI_WEBHOOK_LISTEN="127.0.0.1",
+            SONDHANI_WEBHOOK_PORT=str(port),
+            SONDHANI_WEBHOOK_SECRET="",
         )
         bot = Bot(tree, env, case / "webhook-bot.log")
         await bot.start()
@@ -217,23 +227,33 @@ async def webhook_checks(tree: Path, make_env: Callable[..., dict[str, str]], ca
                 update = {
                     "update_id": 900_000 + n,
                     "message": {
-                        "message_id": 90_000 + n, "date": int(time.time()), "chat": chat, "from": admin,
-                        "text": "/stats", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                        "message_id": 90_000 + n,
+                        "date": int(time.time()),
+                        "chat": chat,
+                        "from": admin,
+                        "text": "/stats",
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
                     },
                 }
                 calls_before = len(fake.calls)
                 try:
-                    async with aiohttp.ClientSession() as http, http.post(
-                        f"http://127.0.0.1:{port}/hook", json=update, headers=headers,
-                        timeout=aiohttp.ClientTimeout(total=15),
-                    ) as response:
+                    async with (
+                        aiohttp.ClientSession() as http,
+                        http.post(
+                            f"http://127.0.0.1:{port}/hook",
+                            json=update,
+                            headers=headers,
+                            timeout=aiohttp.ClientTimeout(total=15),
+                        ) as response,
+                    ):
                         status = response.status
                 except (aiohttp.ClientError, TimeoutError) as exc:
                     checks.append(Check(name, False, f"the request failed: {type(exc).__name__}: {exc}"))
                     continue
                 await asyncio.sleep(3.0)
                 to_admin = [
-                    m for m, p in fake.calls[calls_before:]
+                    m
+                    for m, p in fake.calls[calls_before:]
                     if str(p.get("chat_id")) == str(ADMIN) and m.startswith(("send", "edit", "copy", "forward"))
                 ]
                 if status == 403 and not to_admin:
@@ -250,16 +270,23 @@ async def webhook_checks(tree: Path, make_env: Callable[..., dict[str, str]], ca
 
 
 async def session_checks(
-    tree: Path, make_env: Callable[..., dict[str, str]], corpus: Path, state: Path, case: Path, t: Texts,
-    question: str, second_question: str,
+    tree: Path,
+    make_env: Callable[..., dict[str, str]],
+    corpus: Path,
+    state: Path,
+    case: Path,
+    t: Texts,
+    question: str,
+    second_question: str,
 ) -> list[Check]:
     (corpus / "passages.jsonl").write_bytes(jsonl(list(JSONL_RECORDS)))
     hits: list[str] = []
 
     async def page(request: web.Request) -> web.Response:
         hits.append(request.path)
-        return web.Response(text="<html><body><h1>খবর</h1><p>" + "পরীক্ষার খবর। " * 50 + "</p></body></html>",
-                            content_type="text/html")
+        return web.Response(
+            text="<html><body><h1>খবর</h1><p>" + "পরীক্ষার খবর। " * 50 + "</p></body></html>", content_type="text/html"
+        )
 
     pages = web.Application()
     pages.router.add_get("/{tail:.*}", page)
@@ -271,8 +298,10 @@ async def session_checks(
     try:
         async with FakeBotApi() as fake:
             env = make_env(
-                TELEGRAM_BOT_TOKEN=fake.token, SONDHANI_TELEGRAM_API_URL=fake.root_url,
-                SONDHANI_ADMIN_IDS=str(ADMIN), SONDHANI_FETCH_ALLOW_PRIVATE="true",
+                TELEGRAM_BOT_TOKEN=fake.token,
+                SONDHANI_TELEGRAM_API_URL=fake.root_url,
+                SONDHANI_ADMIN_IDS=str(ADMIN),
+                SONDHANI_FETCH_ALLOW_PRIVATE="true",
             )
             bot = Bot(tree, env, case / "bot.log")
             await bot.start()
@@ -289,11 +318,14 @@ async def session_checks(
             log = bot.stderr()
             tracebacks = log.count("Traceback")
             errors = [line for line in log.splitlines() if " ERROR " in line]
-            checks.append(Check(
-                "the bot's log over all the hostile inputs", tracebacks == 0 and not errors and status == 0,
-                f"exit {status} on SIGTERM, {tracebacks} traceback(s), {len(errors)} ERROR line(s)"
-                + (f": {short(errors[0], 120)}" if errors else ""),
-            ))
+            checks.append(
+                Check(
+                    "the bot's log over all the hostile inputs",
+                    tracebacks == 0 and not errors and status == 0,
+                    f"exit {status} on SIGTERM, {tracebacks} traceback(s), {len(errors)} ERROR line(s)"
+                    + (f": {short(errors[0], 120)}" if errors else ""),
+                )
+            )
     finally:
         await runner.cleanup()
     return checks
@@ -356,12 +388,19 @@ async def button_checks(fake: FakeBotApi, state: Path, t: Texts, question: str, 
     except sqlite3.Error:
         growth = -1
     ok = len(answered) == len(ids) and not errors and 0 <= growth < STORE_GROWTH_LIMIT
-    checks = [Check(name, ok, f"{len(answered)}/{len(ids)} answered, {len(errors)} with the error text; "
-                              f"bot.sqlite3 grew by {growth / 1000:.1f} KB")]
+    checks = [
+        Check(
+            name,
+            ok,
+            f"{len(answered)}/{len(ids)} answered, {len(errors)} with the error text; "
+            f"bot.sqlite3 grew by {growth / 1000:.1f} KB",
+        )
+    ]
 
     # answer A's button pressed on answer B's message (B's chat), by B
     target = next((d for d in data if d.startswith("p:")), None) or next((d for d in data if d.startswith("f:")), "")
     target = target or data[0]
+
     def edits_of_b() -> int:
         return sum(1 for e in fake.edits if e["message_id"] == answer_b["message_id"] and e["chat"]["id"] == 502)
 
@@ -376,8 +415,14 @@ async def button_checks(fake: FakeBotApi, state: Path, t: Texts, question: str, 
     said = fake.callback_answers[query].get("text") or ""
     edited = edits_of_b() > edits_before
     refused = said in {t.not_this_chat, t.result_gone, t.unknown_button} and not edited
-    checks.append(Check(cross, refused, f"{target[:2]}… answered {short(said, 60)!r}" +
-                        ("; B's message was edited with A's results" if edited else "; nothing shown")))
+    checks.append(
+        Check(
+            cross,
+            refused,
+            f"{target[:2]}… answered {short(said, 60)!r}"
+            + ("; B's message was edited with A's results" if edited else "; nothing shown"),
+        )
+    )
     return checks
 
 
@@ -401,8 +446,14 @@ async def upload_checks(fake: FakeBotApi, corpus: Path, t: Texts) -> list[Check]
     ids_now = {json.loads(line)["id"] for line in (corpus / "passages.jsonl").read_text("utf-8").splitlines() if line}
     name = "admin upload: one-record passages.jsonl over a 3-article passages.jsonl"
     if ids_now != {r[0] for r in JSONL_RECORDS}:
-        checks.append(Check(name, False, f"passages.jsonl now holds {sorted(ids_now)} without confirmation; "
-                                         f"said: {short(reply['now'] if reply else '(nothing)')}"))
+        checks.append(
+            Check(
+                name,
+                False,
+                f"passages.jsonl now holds {sorted(ids_now)} without confirmation; "
+                f"said: {short(reply['now'] if reply else '(nothing)')}",
+            )
+        )
     else:
         checks.append(refused_or_kept(name, reply))
 
@@ -414,8 +465,13 @@ async def upload_checks(fake: FakeBotApi, corpus: Path, t: Texts) -> list[Check]
     contents = set(corpus_files(corpus).values())
     both = first in contents and second in contents
     said = f"said: {short(r1['now'] if r1 else '(nothing)', 50)} / {short(r2['now'] if r2 else '(nothing)', 50)}"
-    checks.append(Check("admin upload: `my notes.md` then `my_notes.md`", both and r1 is not None and r2 is not None,
-                        ("both kept; " if both else "not both kept; ") + said))
+    checks.append(
+        Check(
+            "admin upload: `my notes.md` then `my_notes.md`",
+            both and r1 is not None and r2 is not None,
+            ("both kept; " if both else "not both kept; ") + said,
+        )
+    )
 
     # a 200-character Bengali file name
     long_name = ("বাংলাদেশেরখবর" * 20)[:200] + ".md"
@@ -429,16 +485,28 @@ async def upload_checks(fake: FakeBotApi, corpus: Path, t: Texts) -> list[Check]
     checks.append(check)
 
     # a non-UTF-8 file, an empty file, a 3 MB file
-    checks.append(refused_or_kept("admin upload: a non-UTF-8 file", await upload(
-        fake, ADMIN, "latin1.md", "# Caf\xe9 na\xefve\n\nR\xe9sum\xe9 \xff\xfe \xe0 la carte.\n".encode("latin-1"))))
+    checks.append(
+        refused_or_kept(
+            "admin upload: a non-UTF-8 file",
+            await upload(
+                fake,
+                ADMIN,
+                "latin1.md",
+                "# Caf\xe9 na\xefve\n\nR\xe9sum\xe9 \xff\xfe \xe0 la carte.\n".encode("latin-1"),
+            ),
+        )
+    )
     checks.append(refused_or_kept("admin upload: an empty file", await upload(fake, ADMIN, "empty.md", b"")))
     big = ("# বড় ফাইল\n\n" + "এটি একটি খুব বড় ফাইলের লেখা। " * 60_000).encode()[:BIG_UPLOAD]
     names_before = set(corpus_files(corpus))
     reply = await upload(fake, ADMIN, "big.md", big)
-    checks.append(refused_or_kept(
-        "admin upload: a 3 MB file (over SONDHANI_MAX_UPLOAD_BYTES)", reply,
-        lambda: not any(n.startswith("big") for n in set(corpus_files(corpus)) - names_before),
-    ))
+    checks.append(
+        refused_or_kept(
+            "admin upload: a 3 MB file (over SONDHANI_MAX_UPLOAD_BYTES)",
+            reply,
+            lambda: not any(n.startswith("big") for n in set(corpus_files(corpus)) - names_before),
+        )
+    )
 
     # from a non-admin: refused, nothing saved
     names_before = set(corpus_files(corpus))
@@ -455,8 +523,13 @@ async def upload_checks(fake: FakeBotApi, corpus: Path, t: Texts) -> list[Check]
     # no article lost: every file the corpus had still has its bytes
     now = corpus_files(corpus)
     lost = [n for n, data in originals.items() if now.get(n) != data]
-    checks.append(Check("corpus after all the uploads", not lost,
-                        f"changed or gone: {lost}" if lost else f"all {len(originals)} original files intact"))
+    checks.append(
+        Check(
+            "corpus after all the uploads",
+            not lost,
+            f"changed or gone: {lost}" if lost else f"all {len(originals)} original files intact",
+        )
+    )
     return checks
 
 
@@ -465,8 +538,10 @@ async def question_checks(fake: FakeBotApi, t: Texts) -> list[Check]:
         ("question: empty after strip", "  \u3000\t \n  "),
         ("question: 5,000 characters", ("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত? " * 200)[:5000]),
         ("question: emoji only", "😀🔥👍🏽🇧🇩❓"),
-        ("question: RTL and zero-width characters",
-         "\u202e\u200fইউক্রেন\u200b যুদ্ধে\u200c বেসামরিক\u200d আহতের\u2066 সংখ্যা\u2069 কত?\ufeff\u2067"),
+        (
+            "question: RTL and zero-width characters",
+            "\u202e\u200fইউক্রেন\u200b যুদ্ধে\u200c বেসামরিক\u200d আহতের\u2066 সংখ্যা\u2069 কত?\ufeff\u2067",
+        ),
     )
     checks = []
     for n, (name, text) in enumerate(cases):
@@ -501,15 +576,25 @@ async def link_check(fake: FakeBotApi, t: Texts, port: int, hits: list[str]) -> 
 
 
 async def hostile_checks(
-    tree: Path, fresh: Callable[[], tuple[Path, Path]], make_env: Callable[..., dict[str, str]], t: Texts,
-    question: str, second_question: str,
+    tree: Path,
+    fresh: Callable[[], tuple[Path, Path]],
+    make_env: Callable[..., dict[str, str]],
+    t: Texts,
+    question: str,
+    second_question: str,
 ) -> list[Check]:
     """Every hostile input: the webhook pair on one bot, everything else on another."""
     corpus, state = fresh()
     checks = await webhook_checks(tree, lambda **extra: make_env(corpus, state, **extra), state.parent)
     corpus, state = fresh()
     checks += await session_checks(
-        tree, lambda **extra: make_env(corpus, state, **extra), corpus, state, state.parent, t, question,
+        tree,
+        lambda **extra: make_env(corpus, state, **extra),
+        corpus,
+        state,
+        state.parent,
+        t,
+        question,
         second_question,
     )
     return checks
