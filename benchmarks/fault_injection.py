@@ -346,7 +346,11 @@ class Bench:
     ) -> Outcome:
         BN = tree_texts()
         try:
-            await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls), timeout=120)
+            await fake.wait_for(
+                lambda: process.returncode is not None or any(m == "getUpdates" for m, _ in fake.calls), timeout=120
+            )
+            if process.returncode is not None:
+                raise AssertionError("the bot exited")
         except AssertionError:
             stderr = (await asyncio.wait_for(process.communicate(), 30))[1].decode() if process.returncode else ""
             return Outcome(name, False, f"the bot did not come up: {last_line(stderr)}", lost=True)

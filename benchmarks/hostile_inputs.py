@@ -112,6 +112,10 @@ class Bot:
                 stderr=handle,
             )
 
+    @property
+    def exited(self) -> bool:
+        return self.process is not None and self.process.returncode is not None
+
     def stderr(self) -> str:
         return self.log.read_text("utf-8", errors="replace") if self.log.exists() else ""
 
@@ -132,7 +136,11 @@ class Bot:
 async def wait_up(fake: FakeBotApi, bot: Bot, method: str) -> str | None:
     """None once the bot has called `method` (it is receiving updates), else why not."""
     try:
-        await fake.wait_for(lambda: any(m == method for m, _ in fake.calls), timeout=120)
+        await fake.wait_for(
+            lambda: bot.exited or any(m == method for m, _ in fake.calls), timeout=120
+        )
+        if bot.exited:
+            raise AssertionError("the bot exited")
     except AssertionError:
         lines = bot.stderr().strip().splitlines()
         return f"the bot did not come up: {short(lines[-1] if lines else '(no output)')}"
