@@ -136,9 +136,7 @@ class Bot:
 async def wait_up(fake: FakeBotApi, bot: Bot, method: str) -> str | None:
     """None once the bot has called `method` (it is receiving updates), else why not."""
     try:
-        await fake.wait_for(
-            lambda: bot.exited or any(m == method for m, _ in fake.calls), timeout=120
-        )
+        await fake.wait_for(lambda: bot.exited or any(m == method for m, _ in fake.calls), timeout=120)
         if bot.exited:
             raise AssertionError("the bot exited")
     except AssertionError:
