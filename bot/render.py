@@ -54,9 +54,14 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+# Bidirectional controls (embeddings, overrides, isolates, marks): echoed back they could reverse or
+# spoof the rest of a line in Telegram's clients, and no question needs them.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
 def shorten(text: str, limit: int) -> str:
-    """Plain text of at most `limit` characters, cut at a word boundary."""
-    text = " ".join(text.split())
+    """Plain text of at most `limit` characters, cut at a word boundary, without bidirectional controls."""
+    text = " ".join(text.translate(_BIDI_CONTROLS).split())
     return text if len(text) <= limit else cut_end(text, limit)
 
 

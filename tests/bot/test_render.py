@@ -156,3 +156,9 @@ def test_format_date() -> None:
     assert render.format_date("2025-10-27") == "২৭ অক্টোবর ২০২৫"
     assert render.format_date("গত সপ্তাহে") == "গত সপ্তাহে"
     assert render.format_date(None) == ""
+
+
+def test_echoed_text_loses_bidirectional_controls() -> None:
+    spoof = "abc \u202edcba\u202c \u2066x\u2069 \u200fq"
+    shown = render.shorten(spoof, 200)
+    assert shown == "abc dcba x q"
