@@ -232,7 +232,8 @@ async def running(app: BotApplication, *, poll_timeout: float = 10.0) -> AsyncIt
 
 def run_bot(settings: Settings, *, rate_limiter: BaseRateLimiter[Any] | None = None) -> int:
     """`sondhani run`: serve until SIGTERM/SIGINT. Returns the process exit code:
-    0 after a clean stop, 1 when Telegram rejects the token or the state directory is taken,
+    0 after a clean stop, 1 when Telegram rejects the token, the state directory is taken or the webhook
+    server cannot listen,
     2 when no token is configured. rate_limiter: see `build_application` (benchmarks lift it)."""
     if not settings.telegram_bot_token:
         log.error("No bot token: set TELEGRAM_BOT_TOKEN (create a bot with @BotFather to get one)")
@@ -262,12 +263,16 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
         store = await _open_store(settings.state_dir / DB_NAME, settings.history_days)
         stack.push_async_callback(store.close)
         app = build_application(settings, engine, store, rate_limiter=rate_limiter)
-        async with running(app):
-            mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
-            log.info("Bot @%s is up (%s) %.1f s after start", app.bot.username, mode, time.perf_counter() - started)
-            await stop.wait()
-            log.info("Stopping: finishing the updates in hand")
-            await app.bot_data[SERVICES_KEY].reindexer.stop()  # a running re-index stops at its next batch
+        try:
+            async with running(app):
+                mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
+                log.info("Bot @%s is up (%s) %.1f s after start", app.bot.username, mode, time.perf_counter() - started)
+                await stop.wait()
+                log.info("Stopping: finishing the updates in hand")
+                await app.bot_data[SERVICES_KEY].reindexer.stop()  # a running re-index stops at its next batch
+        except webhook.WebhookUnavailable as exc:
+            log.error("The webhook server %s: set SONDHANI_WEBHOOK_LISTEN / SONDHANI_WEBHOOK_PORT", exc)
+            return 1
     log.info("Stopped cleanly")
     return 0
 

@@ -64,6 +64,10 @@ class _UpdateRequest(tornado.web.RequestHandler):
         await self.app.update_queue.put(update)
 
 
+class WebhookUnavailable(Exception):
+    """The webhook server cannot listen where it is configured to (port taken, no such address)."""
+
+
 class _WebhookApp(tornado.web.Application):
     def log_request(self, handler: tornado.web.RequestHandler) -> None:
         """No access log line per update; refusals are logged by the handler."""
@@ -75,7 +79,10 @@ async def serving(app: BotApplication, *, listen: str, port: int, path: str, sec
     route = re.escape("/" + path.strip("/")) + "/?" if path.strip("/") else "/?"
     handlers: list[Any] = [(route, _UpdateRequest, {"app": app, "secret": secret})]
     server = tornado.httpserver.HTTPServer(_WebhookApp(handlers))
-    server.listen(port, address=listen)
+    try:
+        server.listen(port, address=listen)
+    except OSError as exc:
+        raise WebhookUnavailable(f"cannot listen on {listen}:{port}: {exc.strerror or exc}") from exc
     try:
         yield
     finally:

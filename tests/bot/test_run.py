@@ -202,3 +202,23 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
     finally:
         await store.close()
         engine.close()
+
+
+async def test_a_taken_webhook_port_exits_1_with_one_line(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = make_settings(
+            fake,
+            corpus_dir,
+            tmp_path / "state",
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+        )
+        assert await asyncio.to_thread(run_bot, settings) == 1
+    errors = error_lines(caplog)
+    assert len(errors) == 1 and f"127.0.0.1:{port}" in errors[0].getMessage() and not errors[0].exc_info
