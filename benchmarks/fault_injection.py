@@ -46,6 +46,7 @@ if str(ROOT) not in sys.path[:1]:
     sys.path.insert(0, str(ROOT))  # this checkout's fake Bot API, whatever tree is under test
 
 from benchmarks.hostile_inputs import TEXTS_SCRIPT, Texts, hostile_checks  # noqa: E402
+from tests.damage import DAMAGES, halve  # noqa: E402
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
 
 TREE = ROOT  # the code under test (--tree)
@@ -76,30 +77,6 @@ class Outcome:
 
 
 # --- damage ---------------------------------------------------------------------------------------
-
-
-def truncate(path: Path) -> None:
-    path.write_bytes(b"")
-
-
-def halve(path: Path) -> None:
-    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-
-
-def garble(path: Path) -> None:
-    """Flip one bit in a few places past the header: same size, only a checksum (or SQLite's page
-    checks) can tell."""
-    data = bytearray(path.read_bytes())
-    for i in range(len(data) // 3, len(data), max(len(data) // 5, 1)):
-        data[i] ^= 0x01
-    path.write_bytes(bytes(data))
-
-
-def delete(path: Path) -> None:
-    path.unlink()
-
-
-DAMAGES: dict[str, Callable[[Path], None]] = {"truncate": truncate, "halve": halve, "garble": garble, "delete": delete}
 
 
 # --- processes ------------------------------------------------------------------------------------

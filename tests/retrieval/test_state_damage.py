@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from retrieval.config import EngineConfig
 from retrieval.engine import SearchEngine
 from retrieval.errors import ReindexCancelled
 from retrieval.models import IndexStage
+from tests.damage import DAMAGES, halve
 
 INJURED = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
 BM25_FILES = [
@@ -28,30 +28,6 @@ BM25_FILES = [
     "bm25/vocab.index.json",
     "doc_freq.json",
 ]
-
-
-def truncate(path: Path) -> None:
-    path.write_bytes(b"")
-
-
-def halve(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-
-
-def garble(path: Path) -> None:
-    """Same size, a few bytes changed: only a checksum can tell."""
-    data = bytearray(path.read_bytes())
-    for i in range(len(data) // 3, len(data), max(len(data) // 4, 1)):
-        data[i] ^= 0x01
-    path.write_bytes(bytes(data))
-
-
-def delete(path: Path) -> None:
-    path.unlink()
-
-
-DAMAGES: dict[str, Callable[[Path], None]] = {"truncate": truncate, "halve": halve, "garble": garble, "delete": delete}
 
 
 def generation_dir(config: EngineConfig) -> Path:

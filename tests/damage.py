@@ -1,0 +1,30 @@
+"""Ways to damage a state file, shared by the damage tests and benchmarks/fault_injection.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+
+def truncate(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def halve(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def garble(path: Path) -> None:
+    """Flip one bit in a few places past the header: same size, only a checksum (or SQLite's page
+    checks) can tell."""
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 3, len(data), max(len(data) // 5, 1)):
+        data[i] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def delete(path: Path) -> None:
+    path.unlink()
+
+
+DAMAGES: dict[str, Callable[[Path], None]] = {"truncate": truncate, "halve": halve, "garble": garble, "delete": delete}
