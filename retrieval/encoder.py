@@ -7,6 +7,7 @@ The default path never imports torch and never probes the model hub.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -34,9 +35,10 @@ class Encoder(Protocol):
         """The vector of one question, with the model's own query prompt."""
         ...
 
-    def bengali_coverage(self, sample_words: list[str]) -> float:
+    def bengali_coverage(self, sample_words: Callable[[], list[str]]) -> float:
         """Share of Bengali words the model's tokenizer keeps intact: below BENGALI_COVERAGE_NEEDED its
-        vectors cannot be trusted for Bengali."""
+        vectors cannot be trusted for Bengali. The sample is drawn only by a check that needs it (before
+        any index it means loading the corpus)."""
         ...
 
 

@@ -121,7 +121,7 @@ class SearchEngine:
     def _decide_dense(self) -> None:
         """Use the model only if it reads Bengali (or the operator forced it on)."""
         assert self._embedder is not None
-        coverage = self._embedder.bengali_coverage(self._sample_words())
+        coverage = self._embedder.bengali_coverage(self._sample_words)
         if self.config.dense_mode == "on" or coverage >= BENGALI_COVERAGE_NEEDED:
             self._dense_on = True
             self._retriever = Retriever(self._embedder.embed_query)

