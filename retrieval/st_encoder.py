@@ -20,7 +20,6 @@ from retrieval.text import normalize
 
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 HUB_PROBE_SECONDS = 3.0
-BATCH_SIZE = 32  # on 2 cores one process with batches of 16-64 is best
 
 
 class SentenceTransformerEncoder:
@@ -72,9 +71,13 @@ class SentenceTransformerEncoder:
         return self._dimension
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        """Unit-length float32 vectors for passages."""
+        """Unit-length float32 vectors for passages, as one batch: the indexer sizes the batches."""
         vectors = self._model.encode_document(
-            texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            texts,
+            batch_size=max(1, len(texts)),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self._dimension)
 
