@@ -28,6 +28,8 @@ from retrieval.text import match_form, tidy
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".md", ".txt", ".jsonl")
+# ".md, .txt or .jsonl": the refusal names the suffixes from SUPPORTED_SUFFIXES, so the rule has one source
+_SUFFIX_CHOICES = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _parse(name: str, data: bytes) -> tuple[list[tuple[str, Article]], list[Skip
     """(record name, article) pairs plus skips; record names let duplicates point at a line."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        return [], [_skip(name, f"unsupported file type {suffix or '(none)'!r}; use .md, .txt or .jsonl")]
+        return [], [_skip(name, f"unsupported file type {suffix or '(none)'!r}; use {_SUFFIX_CHOICES}")]
     try:
         text = _decode(data)
     except CorpusError as exc:
