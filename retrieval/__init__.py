@@ -23,13 +23,17 @@ if TYPE_CHECKING:
         IndexDamaged,
         IndexMissing,
         ModelUnavailable,
+        PageRefused,
         ReindexCancelled,
         ReindexInProgress,
         SondhaniError,
         StateLocked,
     )
     from retrieval.evaluate import Question, evaluate_questions, format_report, group_identical, load_questions
+    from retrieval.extraction import extract
     from retrieval.feeds import FeedState, PollReport, load_state, poll_feeds
+    from retrieval.fetch_policy import FetchPolicy
+    from retrieval.fetching import fetch
     from retrieval.integrity import move_aside, sqlite_problem
     from retrieval.models import (
         NO_ANSWER_TEXT,
@@ -44,11 +48,12 @@ if TYPE_CHECKING:
         SearchResult,
         Skipped,
     )
-    from retrieval.retriever import Signals, decide, fuse
+    from retrieval.ranking import decide, fuse
+    from retrieval.signals import Signals
     from retrieval.text import normalize, sentence_ends
     from retrieval.tuning import RetrievalTuning
     from retrieval.uploads import UploadPlan, plan_upload, write_upload
-    from retrieval.webpages import AddedArticle, FetchPolicy, PageRefused, add_from_url, extract, fetch
+    from retrieval.webpages import AddedArticle, add_from_url
 
 # Each exported name and the submodule that defines it. No name may equal a submodule's name: importing
 # retrieval.x sets the package attribute x to that module (hence evaluate_questions, not evaluate).
@@ -63,6 +68,7 @@ _HOMES: dict[str, str] = {
             "IndexDamaged",
             "IndexMissing",
             "ModelUnavailable",
+            "PageRefused",
             "ReindexCancelled",
             "ReindexInProgress",
             "SondhaniError",
@@ -73,7 +79,10 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(
         ["Question", "evaluate_questions", "format_report", "group_identical", "load_questions"], "evaluate"
     ),
+    "extract": "extraction",
     **dict.fromkeys(["FeedState", "PollReport", "load_state", "poll_feeds"], "feeds"),
+    "FetchPolicy": "fetch_policy",
+    "fetch": "fetching",
     **dict.fromkeys(["move_aside", "sqlite_problem"], "integrity"),
     **dict.fromkeys(
         [
@@ -91,11 +100,12 @@ _HOMES: dict[str, str] = {
         ],
         "models",
     ),
-    **dict.fromkeys(["Signals", "decide", "fuse"], "retriever"),
+    **dict.fromkeys(["decide", "fuse"], "ranking"),
+    "Signals": "signals",
     **dict.fromkeys(["normalize", "sentence_ends"], "text"),
     "RetrievalTuning": "tuning",
     **dict.fromkeys(["UploadPlan", "plan_upload", "write_upload"], "uploads"),
-    **dict.fromkeys(["AddedArticle", "FetchPolicy", "PageRefused", "add_from_url", "extract", "fetch"], "webpages"),
+    **dict.fromkeys(["AddedArticle", "add_from_url"], "webpages"),
 }
 
 __all__ = [

@@ -3,6 +3,8 @@
     SondhaniError
      ├── StateLocked          another process owns the state directory
      ├── CorpusError          an uploaded or loaded file cannot be used (message says why)
+     │    └── PageRefused     a link could not be added (`transient`: a retry may work)
+     │         └── AlreadyInCorpus   the linked article is already in the corpus
      ├── ReindexInProgress    a re-index is already running in this process
      ├── IndexMissing         a search was asked for before any index was built
      ├── ModelUnavailable     the embedding model cannot be loaded (the engine then serves lexical-only)
@@ -25,6 +27,23 @@ class StateLocked(SondhaniError):
 
 class CorpusError(SondhaniError):
     """A corpus file or record cannot be used; the message names it and says why."""
+
+
+class PageRefused(CorpusError):
+    """The link could not be added; the message says why in one line, for the admin. `transient`: a
+    timeout, a dropped connection or a 5xx/429 answer, which may work later (feeds retry those)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class AlreadyInCorpus(PageRefused):
+    """The article (same canonical URL or same text) is already in the corpus."""
+
+    def __init__(self, message: str, existing: str) -> None:
+        super().__init__(message)
+        self.existing = existing  # the corpus file that holds it
 
 
 class ReindexInProgress(SondhaniError):

@@ -27,16 +27,12 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from retrieval.webpages import (
-    AddedArticle,
-    AlreadyInCorpus,
-    FetchPolicy,
-    PageRefused,
-    add_from_url,
-    corpus_urls,
-    fetch_raw,
-    normalize_url,
-)
+from retrieval.duplicates import corpus_urls
+from retrieval.errors import AlreadyInCorpus, PageRefused
+from retrieval.fetch_policy import FetchPolicy
+from retrieval.fetching import fetch_raw
+from retrieval.urls import normalize_url
+from retrieval.webpages import AddedArticle, add_from_url
 
 log = logging.getLogger(__name__)
 

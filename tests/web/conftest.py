@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from retrieval.webpages import FetchPolicy
+from retrieval.fetch_policy import FetchPolicy
 from tests.web.server import NewsSite, news_site
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from retrieval.corpus import load_corpus
 from retrieval.feeds import FeedError, PollReport, load_state, parse_feed, poll_feeds
-from retrieval.webpages import FetchPolicy
+from retrieval.fetch_policy import FetchPolicy
 from tests.web import pages
 from tests.web.server import RSS_ETAG, NewsSite, atom, rss
 
