@@ -40,7 +40,8 @@ from retrieval.models import (
     ProgressCallback,
     SearchResult,
 )
-from retrieval.retriever import Retriever, Signals
+from retrieval.retriever import Retriever
+from retrieval.signals import Signals
 from retrieval.snapshot import Snapshot
 from retrieval.statelock import StateLock
 from retrieval.text import terms

@@ -8,121 +8,27 @@ One question goes through named steps:
              paraphrases lets the model lead;
   decide     answer when a leading passage covers enough of the question's words, or when the model
              finds a passage close enough in meaning (English: meaning alone, its own threshold).
-The retriever never tokenises on its own: every word comes from retrieval.text / retrieval.query.
+This module routes and gathers; what it gathers is a `Signals` (retrieval.signals), and fusing and
+deciding are pure functions of it (retrieval.ranking). The retriever never tokenises on its own: every
+word comes from retrieval.text / retrieval.query.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
-from retrieval.fusion import reciprocal_rank_fusion
-from retrieval.models import Hit, NoAnswerReason, Passage, SearchResult
+from retrieval.models import Hit, NoAnswerReason, SearchResult
 from retrieval.query import AnalysedQuery, analyse, consonant_skeleton, is_chatter, sound_key
+from retrieval.ranking import rank
+from retrieval.signals import PassageStems, QueryTerms, Signals, sentence_scores
 from retrieval.snapshot import Snapshot
-from retrieval.text import index_tokens, split_sentences, stem, terms
+from retrieval.text import stem
 from retrieval.tuning import RetrievalTuning
 
 EmbedQuery = Callable[[str], np.ndarray]
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """A question's words after expansion: each original word with the corpus words it may mean."""
-
-    analysed: AnalysedQuery
-    groups: list[list[str]]  # per content word: itself and its sound-alike corpus words
-
-    @property
-    def tokens(self) -> list[str]:
-        return index_tokens([w for group in self.groups for w in group])
-
-
-class PassageStems:
-    """The stems of each passage's sentences, worked out once per question however many steps
-    (sentence ranking, coverage, highlights) look at the same passage."""
-
-    def __init__(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
-        self._sentences: dict[str, list[tuple[str, set[str]]]] = {}
-
-    def passage(self, pid: str) -> Passage:
-        return self._snapshot.passages[self._snapshot.position[pid]]
-
-    def sentences(self, pid: str) -> list[tuple[str, set[str]]]:
-        if pid not in self._sentences:
-            text = self.passage(pid).text
-            self._sentences[pid] = [(s, {stem(w) for w in terms(s)}) for s in split_sentences(text) or [text]]
-        return self._sentences[pid]
-
-    def all_stems(self, pid: str) -> set[str]:
-        """Every stem of the passage and of its article's title (what the index saw)."""
-        title = self.passage(pid).title
-        stems = {stem(w) for w in terms(title)} if title else set()
-        return stems.union(*(sentence_stems for _, sentence_stems in self.sentences(pid)))
-
-
-@dataclass
-class Signals:
-    """Everything gathered for one question, before fusion: benchmarks sweep fusion settings over these."""
-
-    query: QueryTerms
-    snapshot: Snapshot
-    stems: PassageStems
-    tuning: RetrievalTuning
-    with_model: bool = False  # the model ranked this question (dense search is on)
-    lexical: list[str] = field(default_factory=list)  # passage ids, BM25 order
-    sentence: list[str] = field(default_factory=list)  # the leading candidates by their best sentence
-    dense: list[tuple[str, float]] = field(default_factory=list)  # (passage id, cosine), best first
-    _coverage: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def script(self) -> str:
-        return self.query.analysed.script
-
-    @property
-    def top_similarity(self) -> float:
-        return self.dense[0][1] if self.dense else 0.0
-
-    def coverage(self, pid: str) -> float:
-        """IDF-weighted share of the question's content words the passage holds (see _coverage)."""
-        if pid not in self._coverage:
-            self._coverage[pid] = _coverage(self.snapshot, self.query, self.stems.all_stems(pid), self.tuning)
-        return self._coverage[pid]
-
-    def lexical_confidence(self) -> float:
-        """How well the best lexical candidates cover the question: high when its words are in the corpus."""
-        return max((self.coverage(pid) for pid in self.lexical[: self.tuning.leaders]), default=0.0)
-
-
-class RankingSignals(Protocol):
-    """What fusion and the no-answer decision read of a question's Signals."""
-
-    @property
-    def script(self) -> str: ...
-
-    @property
-    def lexical(self) -> list[str]: ...
-
-    @property
-    def sentence(self) -> list[str]: ...
-
-    @property
-    def dense(self) -> list[tuple[str, float]]: ...
-
-    @property
-    def top_similarity(self) -> float: ...
-
-    @property
-    def with_model(self) -> bool: ...
-
-    def coverage(self, pid: str) -> float: ...
-
-    def lexical_confidence(self) -> float: ...
 
 
 class Retriever:
@@ -240,47 +146,6 @@ class Retriever:
         return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]
 
 
-# --- fuse and decide (pure: the benchmarks call them with many tunings over the same Signals) ------
-
-
-def rank(signals: Signals, tuning: RetrievalTuning) -> tuple[list[tuple[str, float]], NoAnswerReason | None]:
-    """The fused ranking, or nothing and the reason when no leading passage answers the question."""
-    fused = fuse(signals, tuning)
-    reason = decide(signals, fused, tuning)
-    return ([], reason) if reason else (fused, None)
-
-
-def dense_weight(confidence: float, tuning: RetrievalTuning) -> float:
-    """The model's weight in the fusion, falling linearly from `dense_weight_max` (lexical search
-    covers little of the question) to `dense_weight_min` (it covers it well)."""
-    low, high = tuning.confident_coverage_low, tuning.confident_coverage_high
-    share = 1.0 if confidence <= low else 0.0 if confidence >= high else (high - confidence) / (high - low)
-    return tuning.dense_weight_min + share * (tuning.dense_weight_max - tuning.dense_weight_min)
-
-
-def fuse(signals: RankingSignals, tuning: RetrievalTuning) -> list[tuple[str, float]]:
-    """One ranking from the lexical, best-sentence and dense rankings (reciprocal-rank fusion)."""
-    dense_ids = [pid for pid, _ in signals.dense]
-    if signals.script == "english":
-        return reciprocal_rank_fusion([dense_ids], [1.0], k=tuning.rrf_k)
-    weights = [tuning.lexical_weight, tuning.sentence_weight, dense_weight(signals.lexical_confidence(), tuning)]
-    return reciprocal_rank_fusion([signals.lexical, signals.sentence, dense_ids], weights, k=tuning.rrf_k)
-
-
-def decide(signals: RankingSignals, fused: list[tuple[str, float]], tuning: RetrievalTuning) -> NoAnswerReason | None:
-    """None when the leading passages answer the question, else why not."""
-    if signals.script == "english":
-        return None if signals.top_similarity >= tuning.min_english_similarity else "low_similarity"
-    leaders = [pid for pid, _ in fused[: tuning.leaders]] + signals.lexical[: tuning.leaders]
-    needed = tuning.min_coverage if signals.with_model else tuning.min_coverage_lexical_only
-    if max((signals.coverage(pid) for pid in set(leaders)), default=0.0) >= needed:
-        return None
-    rescue = tuning.min_romanised_similarity if signals.script == "romanised" else tuning.min_dense_similarity
-    if signals.dense and signals.top_similarity >= rescue:
-        return None
-    return "low_coverage"
-
-
 def _hit(signals: Signals, pid: str, position: int, score: float) -> Hit:
     passage = signals.stems.passage(pid)
     return Hit(
@@ -303,47 +168,6 @@ def _highlight(signals: Signals, pid: str) -> str:
     sentence of every hit would cost more than the whole search)."""
     scored = sentence_scores(signals.stems.sentences(pid), signals.query, signals.snapshot, signals.tuning)
     return max(scored, key=lambda pair: pair[1])[0]
-
-
-def sentence_scores(
-    sentences: list[tuple[str, set[str]]], query: QueryTerms, snapshot: Snapshot, tuning: RetrievalTuning
-) -> list[tuple[str, float]]:
-    """Each sentence of a passage with the IDF weight of the question's words it holds (by stem)."""
-    minimum = tuning.prefix_match_min
-    return [
-        (
-            sentence,
-            sum(snapshot.lexical.idf(word) for word, *_ in query.groups if _shares_stem(stem(word), stems, minimum)),
-        )
-        for sentence, stems in sentences
-    ]
-
-
-def _coverage(snapshot: Snapshot, query: QueryTerms, stems: set[str], tuning: RetrievalTuning) -> float:
-    """IDF-weighted share of the question's content words a passage (its stems) holds, as the
-    same word, the same stem, or a longer word built on the stem (কোরীয় / কোরিয়ানদের)."""
-    # A sound-alike stands in fully for a romanised word (transliteration is a guess anyway), but
-    # only partly for a Bengali word the corpus never uses: that word may simply be absent.
-    romanised = query.analysed.script == "romanised"
-    credit = tuning.sound_alike_credit_romanised if romanised else tuning.sound_alike_credit
-    total = matched = 0.0
-    for word, *alikes in query.groups:
-        weight = snapshot.lexical.idf(word)
-        total += weight
-        if _shares_stem(stem(word), stems, tuning.prefix_match_min):
-            matched += weight
-        elif any(_shares_stem(stem(w), stems, tuning.prefix_match_min) for w in alikes):
-            matched += weight * credit
-    return matched / total if total else 0.0
-
-
-def _shares_stem(query_stem: str, passage_stems: set[str], min_prefix: int) -> bool:
-    """The same stem, or (stems of at least min_prefix code points) one built on the other."""
-    if query_stem in passage_stems:
-        return True
-    if len(query_stem) < min_prefix:
-        return False
-    return any(p.startswith(query_stem) or (len(p) >= min_prefix and query_stem.startswith(p)) for p in passage_stems)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

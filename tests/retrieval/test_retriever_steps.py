@@ -11,7 +11,9 @@ import pytest
 from retrieval.lexical import LexicalIndex
 from retrieval.models import Passage
 from retrieval.query import analyse, is_chatter
-from retrieval.retriever import PassageStems, QueryTerms, Retriever, Signals, decide, dense_weight, fuse
+from retrieval.ranking import decide, dense_weight, fuse
+from retrieval.retriever import Retriever
+from retrieval.signals import PassageStems, QueryTerms, Signals
 from retrieval.snapshot import Snapshot
 from retrieval.text import index_tokens, terms
 from retrieval.tuning import RetrievalTuning
