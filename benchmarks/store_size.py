@@ -19,7 +19,8 @@ import sqlite3
 from pathlib import Path
 
 from benchmarks.common import BN_NEWS_QA, config_for, temp_corpus
-from bot.store import QuestionRecord, Store
+from bot.store import Store
+from bot.store.questions import QuestionRecord
 from retrieval import SearchEngine
 
 

@@ -54,7 +54,8 @@ from bot.qids import signing_key
 from bot.ratelimit import UserRateLimiter
 from bot.reindex import PROGRESS_INTERVAL, Reindexer
 from bot.settings import Settings
-from bot.store import DB_NAME, PRUNE_EVERY_SECONDS, Store
+from bot.store import DB_NAME, Store
+from bot.store.connection import PRUNE_EVERY_SECONDS
 from retrieval import ReindexCancelled, SearchEngine, SondhaniError, StateLocked, move_aside, sqlite_problem
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from bot.context import BotContext, is_admin, message_of, query_of, texts
 from bot.messages import Texts
 from bot.render import esc, upload_keyboard
 from bot.settings import Settings
-from bot.store import ChatCount, PendingUpload
+from bot.store.stats import ChatCount
+from bot.store.uploads import PendingUpload
 from retrieval import SUPPORTED_SUFFIXES, CorpusError, UploadPlan, plan_upload, write_upload
 
 

@@ -13,7 +13,7 @@ from bot.messages import Texts
 from bot.qids import signed_qid
 from bot.questions import QuestionProblem, question_problem
 from bot.render import answer_keyboard, answer_page, page_count
-from bot.store import QuestionRecord
+from bot.store.questions import QuestionRecord
 from retrieval import IndexMissing, SearchResult
 
 log = logging.getLogger(__name__)

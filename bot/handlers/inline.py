@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 from bot.context import BotContext, texts
 from bot.questions import question_problem
 from bot.render import first_line, headline, shorten, single_hit
-from bot.store import QuestionRecord
+from bot.store.questions import QuestionRecord
 from retrieval import IndexMissing
 
 MIN_QUERY_CHARS = 3

@@ -16,7 +16,7 @@ import pytest
 from bot import messages
 from bot.messages import BN, EN
 from bot.reindex import EmbeddingPace, progress_text
-from bot.store import QuestionRecord
+from bot.store.questions import QuestionRecord
 from retrieval.models import IndexStage
 from tests.bot.conftest import (
     ADMIN_ID,

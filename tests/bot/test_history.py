@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from bot.store import DB_NAME, MIGRATIONS, QuestionRecord, Store
+from bot.store import DB_NAME, Store
+from bot.store.questions import QuestionRecord
+from bot.store.schema import MIGRATIONS
 from tests.bot.conftest import INJURED, WONSAN, RunningBot, make_settings, start_bot
 from tests.fake_bot_api import FakeBotApi
 

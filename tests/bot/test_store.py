@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.store import MIGRATIONS, HitRef, QuestionRecord, Store
+from bot.store import Store
+from bot.store.questions import HitRef, QuestionRecord
+from bot.store.schema import MIGRATIONS
 from retrieval.models import Hit
 
 
