@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     )
     from retrieval.evaluate import Question, evaluate_questions, format_report, group_identical, load_questions
     from retrieval.extraction import extract
-    from retrieval.feeds import FeedState, PollReport, load_state, poll_feeds
+    from retrieval.feed_state import FeedState, load_state
+    from retrieval.feeds import PollReport, poll_feeds
     from retrieval.fetch_policy import FetchPolicy
     from retrieval.fetching import fetch
     from retrieval.integrity import move_aside, sqlite_problem
@@ -80,7 +81,8 @@ _HOMES: dict[str, str] = {
         ["Question", "evaluate_questions", "format_report", "group_identical", "load_questions"], "evaluate"
     ),
     "extract": "extraction",
-    **dict.fromkeys(["FeedState", "PollReport", "load_state", "poll_feeds"], "feeds"),
+    **dict.fromkeys(["FeedState", "load_state"], "feed_state"),
+    **dict.fromkeys(["PollReport", "poll_feeds"], "feeds"),
     "FetchPolicy": "fetch_policy",
     "fetch": "fetching",
     **dict.fromkeys(["move_aside", "sqlite_problem"], "integrity"),

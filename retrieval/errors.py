@@ -4,7 +4,8 @@
      ├── StateLocked          another process owns the state directory
      ├── CorpusError          an uploaded or loaded file cannot be used (message says why)
      │    └── PageRefused     a link could not be added (`transient`: a retry may work)
-     │         └── AlreadyInCorpus   the linked article is already in the corpus
+     │         ├── AlreadyInCorpus   the linked article is already in the corpus
+     │         └── FeedError         a feed could not be read
      ├── ReindexInProgress    a re-index is already running in this process
      ├── IndexMissing         a search was asked for before any index was built
      ├── ModelUnavailable     the embedding model cannot be loaded (the engine then serves lexical-only)
@@ -44,6 +45,10 @@ class AlreadyInCorpus(PageRefused):
     def __init__(self, message: str, existing: str) -> None:
         super().__init__(message)
         self.existing = existing  # the corpus file that holds it
+
+
+class FeedError(PageRefused):
+    """The feed could not be read; the message says why in one line."""
 
 
 class ReindexInProgress(SondhaniError):

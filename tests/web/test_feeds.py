@@ -6,13 +6,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from retrieval.corpus import load_corpus
-from retrieval.feeds import FeedError, PollReport, load_state, parse_feed, poll_feeds
+from retrieval.feed_state import load_state
+from retrieval.feeds import PollReport, poll_feeds
 from retrieval.fetch_policy import FetchPolicy
 from tests.web import pages
-from tests.web.server import RSS_ETAG, NewsSite, atom, rss
+from tests.web.server import RSS_ETAG, NewsSite
 
 
 def _poll(
@@ -32,24 +31,6 @@ def _poll(
         pages_per_host=pages_per_host,
         host_delay=host_delay,
     )
-
-
-def test_rss_and_atom_entries_are_read_with_absolute_links() -> None:
-    entries = parse_feed(rss(["/news/a", "http://x.test/b"]).encode(), "http://site.test/feeds/rss.xml")
-    assert [e.link for e in entries] == ["http://site.test/news/a", "http://x.test/b"]
-    assert [e.link for e in parse_feed(atom(["/c"]).encode(), "http://site.test/f")] == ["http://site.test/c"]
-    rdf = (
-        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
-        b"<item><title>t</title><link>http://x.test/d</link></item></rdf:RDF>"
-    )
-    assert [e.link for e in parse_feed(rdf, "http://x.test/")] == ["http://x.test/d"]
-    for bad, reason in (
-        (b"<rss><channel>", "not well-formed"),
-        (b"<html></html>", "not an RSS or Atom feed"),
-        (b'<!DOCTYPE r [<!ENTITY a "x">]><rss>&a;</rss>', "entities"),
-    ):
-        with pytest.raises(FeedError, match=reason):
-            parse_feed(bad, "http://x.test/")
 
 
 def test_a_poll_adds_new_articles_once_and_remembers_them(site: NewsSite, policy: FetchPolicy, tmp_path: Path) -> None:
