@@ -59,7 +59,7 @@ class Texts:
 
 TEXTS_SCRIPT = """
 import dataclasses, json
-from bot.messages import BN
+from bot.messages.bengali import BN
 values = {k: v for k, v in dataclasses.asdict(BN).items() if isinstance(v, str)}
 try:
     values["stage_embedding"] = BN.stage("embedding")

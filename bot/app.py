@@ -49,7 +49,7 @@ from bot import feeds as feed_polling
 from bot import render, webhook
 from bot.context import SEARCH_K, SERVICES_KEY, BotApplication, BotContext, Services
 from bot.handlers import admin, buttons, errors, general, groups, inline, links, private
-from bot.messages import ADMIN_COMMANDS, PUBLIC_COMMANDS
+from bot.messages.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from bot.qids import signing_key
 from bot.ratelimit import UserRateLimiter
 from bot.reindex import PROGRESS_INTERVAL, Reindexer

@@ -9,7 +9,8 @@ from typing import Any, cast
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.messages import Texts, texts_for
+from bot.messages.language import texts_for
+from bot.messages.texts import Texts
 from bot.ratelimit import UserRateLimiter
 from bot.reindex import Reindexer
 from bot.settings import Settings

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.messages import bn_digits
+from bot.messages.texts import bn_digits
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from telegram import Message
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
-from bot.messages import Texts
+from bot.messages.texts import Texts
 from bot.render import esc
 from retrieval import CorpusError, IndexReport, IndexStage, ReindexCancelled, ReindexInProgress, SearchEngine
 

@@ -15,8 +15,9 @@ import regex
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from bot import messages
-from bot.messages import BN, Texts, bn_digits
+from bot.messages import answer_labels
+from bot.messages.bengali import BN
+from bot.messages.texts import Texts, bn_digits
 from retrieval import ArticleInfo, Hit, sentence_ends
 
 MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096 UTF-16 code units
@@ -153,7 +154,7 @@ def _hit_block(hit: Hit, number: int, budget: int) -> str:
     if passage:
         lines.append(passage)
     if _is_web_link(hit.url):
-        lines.append(f'🔗 <a href="{html.escape(hit.url or "", quote=True)}">{messages.ANSWER_LINK}</a>')
+        lines.append(f'🔗 <a href="{html.escape(hit.url or "", quote=True)}">{answer_labels.ANSWER_LINK}</a>')
     return "\n".join(lines)
 
 
@@ -194,22 +195,22 @@ def answer_page(question: str, hits: Sequence[Hit], page: int, per_page: int) ->
     """One page of an answer: the question, then `per_page` passages with citations."""
     pages = page_count(len(hits), per_page)
     shown = hits[page * per_page : (page + 1) * per_page]
-    head = messages.ANSWER_QUESTION.format(question=esc(shorten(question, 200)))
+    head = answer_labels.ANSWER_QUESTION.format(question=esc(shorten(question, 200)))
     if pages > 1:
-        head += "\n" + messages.ANSWER_PAGE.format(page=bn_digits(page + 1), pages=bn_digits(pages))
+        head += "\n" + answer_labels.ANSWER_PAGE.format(page=bn_digits(page + 1), pages=bn_digits(pages))
     return _fit(head, shown, page * per_page + 1)
 
 
 def single_hit(question: str, hit: Hit, number: int = 1) -> str:
     """One passage with its citation, as posted from an inline result."""
-    head = messages.ANSWER_QUESTION.format(question=esc(shorten(question, 200)))
+    head = answer_labels.ANSWER_QUESTION.format(question=esc(shorten(question, 200)))
     return _fit(head, [hit], number)
 
 
 def question_shown(text: str) -> str | None:
     """The question an answer message shows in its first line (visible text), or None."""
     first = text.split("\n", 1)[0]
-    prefix = html.unescape(regex.sub("<[^>]+>", "", messages.ANSWER_QUESTION.format(question="")))
+    prefix = html.unescape(regex.sub("<[^>]+>", "", answer_labels.ANSWER_QUESTION.format(question="")))
     if not first.startswith(prefix):
         return None
     question = first[len(prefix) :].removesuffix(" " + ELLIPSIS).strip()
@@ -231,12 +232,12 @@ def answer_keyboard(qid: str, page: int, pages: int) -> InlineKeyboardMarkup:
     """Previous/next page and 👍/👎 buttons for one stored question."""
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton(messages.BUTTON_PREV, callback_data=f"p:{qid}:{page - 1}"))
+        nav.append(InlineKeyboardButton(answer_labels.BUTTON_PREV, callback_data=f"p:{qid}:{page - 1}"))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton(messages.BUTTON_NEXT, callback_data=f"p:{qid}:{page + 1}"))
+        nav.append(InlineKeyboardButton(answer_labels.BUTTON_NEXT, callback_data=f"p:{qid}:{page + 1}"))
     votes = [
-        InlineKeyboardButton(messages.BUTTON_UP, callback_data=f"f:{qid}:u"),
-        InlineKeyboardButton(messages.BUTTON_DOWN, callback_data=f"f:{qid}:d"),
+        InlineKeyboardButton(answer_labels.BUTTON_UP, callback_data=f"f:{qid}:u"),
+        InlineKeyboardButton(answer_labels.BUTTON_DOWN, callback_data=f"f:{qid}:d"),
     ]
     return InlineKeyboardMarkup([row for row in (nav, votes) if row])
 
@@ -265,9 +266,9 @@ def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
     """Previous/next buttons for /sources, or None when everything fits on one page."""
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton(messages.BUTTON_PREV, callback_data=f"s:{page - 1}"))
+        nav.append(InlineKeyboardButton(answer_labels.BUTTON_PREV, callback_data=f"s:{page - 1}"))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton(messages.BUTTON_NEXT, callback_data=f"s:{page + 1}"))
+        nav.append(InlineKeyboardButton(answer_labels.BUTTON_NEXT, callback_data=f"s:{page + 1}"))
     return InlineKeyboardMarkup([nav]) if nav else None
 
 

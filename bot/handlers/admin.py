@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 
 from bot.context import BotContext, is_admin, message_of, query_of, texts
-from bot.messages import Texts
+from bot.messages.texts import Texts
 from bot.render import esc, upload_keyboard
 from bot.settings import Settings
 from bot.store.stats import ChatCount

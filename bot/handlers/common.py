@@ -9,7 +9,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext, texts
-from bot.messages import Texts
+from bot.messages.texts import Texts
 from bot.qids import signed_qid
 from bot.questions import QuestionProblem, question_problem
 from bot.render import answer_keyboard, answer_page, page_count

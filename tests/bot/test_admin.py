@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import messages
-from bot.messages import BN, EN
+from bot.messages import texts as language_texts
+from bot.messages.bengali import BN
+from bot.messages.english import EN
 from bot.reindex import EmbeddingPace, progress_text
 from bot.store.questions import QuestionRecord
 from retrieval.models import IndexStage
@@ -227,7 +228,7 @@ def test_every_stage_the_indexer_reports_is_translated_and_no_other(bot: Running
     reported: list[str] = []
     bot.engine.reindex(rebuild=True, progress=lambda done, total, stage: reported.append(stage))
     assert reported and set(reported) <= set(get_args(IndexStage))
-    assert set(messages._STAGES_BN) == set(get_args(IndexStage))
+    assert set(language_texts._STAGES_BN) == set(get_args(IndexStage))
     assert all(BN.stage(stage) != stage and EN.stage(stage) == stage for stage in get_args(IndexStage))
 
 

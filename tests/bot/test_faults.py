@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import BN
+from bot.messages.bengali import BN
 from bot.settings import Settings
 from bot.store import DB_NAME
 from retrieval.engine import SearchEngine

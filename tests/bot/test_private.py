@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.messages import texts_for
+from bot.messages.language import texts_for
 from bot.render import headline
 from tests.bot.conftest import INJURED, UNANSWERABLE, WONSAN, RunningBot, start_bot
 from tests.fake_bot_api import FakeBotApi

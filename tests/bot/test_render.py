@@ -6,7 +6,8 @@ import pytest
 import regex
 
 from bot import render
-from bot.messages import BN, EN
+from bot.messages.bengali import BN
+from bot.messages.english import EN
 from retrieval.models import ArticleInfo, Hit
 from tests.fake_bot_api import parse_html
 
