@@ -2,7 +2,7 @@
 
     python -m benchmarks.load_test [--users 50] [--rounds 2] [--dense off|auto|on] [--unthrottled]
 
-The bot runs as its own process (`bot.app.run_bot`, exactly what `sondhani run` runs) over a copy of
+The bot runs as its own process (`bot.serve.run_bot`, exactly what `sondhani run` runs) over a copy of
 data/articles in a temporary state directory, polling a FakeBotApi served by this process. In each
 round every user sends one question at the same moment; a reply's latency runs from queueing the
 update at the fake server to the bot's reply arriving there. Prints answered, errors, p50/p95.
@@ -42,7 +42,7 @@ NO_ANSWER_MARK = "খুঁজে পাইনি"
 BOT_SCRIPT = """
 import logging, sys
 from telegram.ext import AIORateLimiter
-from bot.app import run_bot
+from bot.serve import run_bot
 from bot.settings import Settings
 logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=5) if sys.argv[1] == "unthrottled" else None

@@ -206,7 +206,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Run the Telegram bot until SIGTERM / Ctrl-C."""
-    from bot.app import run_bot
+    from bot.serve import run_bot
 
     return run_bot(settings)
 

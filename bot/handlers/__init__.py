@@ -1,1 +1,1 @@
-"""Telegram handlers, one module per area; `bot.app.build_application` registers them all."""
+"""Telegram handlers, one module per area; `routing.update_handlers` lists them in the order they are tried."""

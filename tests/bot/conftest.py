@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot.app import build_application, running
+from bot.app import build_application
 from bot.context import BotApplication
+from bot.running import running
 from bot.settings import Settings
 from bot.store import DB_NAME, Store
 from retrieval.engine import SearchEngine

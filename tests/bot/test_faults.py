@@ -22,7 +22,7 @@ from tests.fake_bot_api import FakeBotApi
 ROOT = Path(__file__).resolve().parents[2]
 RUN_BOT = (
     "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr);"
-    "from bot.app import run_bot; from bot.settings import Settings;"
+    "from bot.serve import run_bot; from bot.settings import Settings;"
     "sys.exit(run_bot(Settings(_env_file=None)))"
 )
 

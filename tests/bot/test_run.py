@@ -15,7 +15,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.app import build_application, run_bot, running
+from bot.app import build_application
+from bot.running import running
+from bot.serve import run_bot
 from bot.settings import Settings
 from bot.store import DB_NAME, Store
 from bot.webhook import SECRET_HEADER
@@ -75,7 +77,7 @@ async def test_a_real_process_answers_and_stops_cleanly_on_sigterm(fake: FakeBot
     }
     code = (
         "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr);"
-        "from bot.app import run_bot; from bot.settings import Settings;"
+        "from bot.serve import run_bot; from bot.settings import Settings;"
         "sys.exit(run_bot(Settings(_env_file=None)))"
     )
     process = await asyncio.create_subprocess_exec(
