@@ -11,15 +11,14 @@ import argparse
 import logging
 import sys
 
+from bot.index_cli import format_index_report, index_with_progress, no_corpus
 from bot.settings import Settings
-from retrieval import AddedArticle, PageRefused, SearchEngine, add_from_url
+from retrieval import AddedArticle, PageRefused, PollReport, SearchEngine, add_from_url
 
 
 def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     """Fetch every URL in args.urls, save the articles, index them."""
-    from bot.cli import _index_with_progress, _no_corpus, format_index_report
-
-    if _no_corpus(settings):
+    if no_corpus(settings):
         return 2
     policy = settings.fetch_policy()
     added: list[AddedArticle] = []
@@ -36,7 +35,7 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"sondhani: not added: {url}: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
                 refused += 1
         if added or not engine.has_index():
-            print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
+            print(format_index_report(index_with_progress(engine)), file=sys.stderr)
         counts: dict[str, int] = {}
         for passage in engine.passages():
             counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
@@ -62,14 +61,13 @@ def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
 
     One line per feed (new, refused, left for later, not modified, error) and one per added article.
     Exit status 0, 1 when any feed failed, 2 when no feed is configured."""
-    from bot.cli import _index_with_progress, _no_corpus, format_index_report
     from bot.feeds import STATE_NAME
     from retrieval import poll_feeds
 
     if not settings.feeds:
         print("sondhani: no feeds configured: set SONDHANI_FEEDS to comma-separated RSS/Atom URLs", file=sys.stderr)
         return 2
-    if _no_corpus(settings):
+    if no_corpus(settings):
         return 2
     with SearchEngine.open(settings.engine_config()) as engine:
         report = poll_feeds(
@@ -81,7 +79,13 @@ def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
             host_delay=settings.feed_host_delay_seconds,
         )
         if report.added or not engine.has_index():
-            print(format_index_report(_index_with_progress(engine)), file=sys.stderr)
+            print(format_index_report(index_with_progress(engine)), file=sys.stderr)
+    _print_poll_report(report)
+    return 1 if any(feed.error for feed in report.feeds) else 0
+
+
+def _print_poll_report(report: PollReport) -> None:
+    """A line per feed, an indented line per article added or refused, and the total."""
     for feed in report.feeds:
         state = "not modified" if feed.not_modified else f"{feed.entries} entries"
         line = (
@@ -98,4 +102,3 @@ def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  refused: {link}: {reason}")
     print(f"{len(report.added)} new articles in {report.seconds:.1f} s")
     sys.stdout.flush()
-    return 1 if any(feed.error for feed in report.feeds) else 0
