@@ -12,25 +12,20 @@ damaged catalog or vector store is moved aside, and lost vectors are noticed and
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
-import sqlite3
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-
-import chromadb
 
 from retrieval import corpus, indexer, uploads
 from retrieval.catalog import Catalog, Generation
 from retrieval.config import EngineConfig
 from retrieval.dense import ChromaCollection, ChromaStore
-from retrieval.encoder import BENGALI_COVERAGE_NEEDED, Encoder, load_encoder
-from retrieval.errors import IndexDamaged, IndexMissing, ModelUnavailable, ReindexInProgress
-from retrieval.integrity import PASSAGES_ENTRY, passages_entry, verify
-from retrieval.lexical import LexicalIndex
+from retrieval.dense_choice import decide_dense, load_model, sample_words
+from retrieval.encoder import Encoder
+from retrieval.errors import IndexDamaged, IndexMissing, ReindexInProgress
+from retrieval.housekeeping import collect_garbage
 from retrieval.models import (
     ArticleInfo,
     EngineStatus,
@@ -41,22 +36,12 @@ from retrieval.models import (
     SearchResult,
 )
 from retrieval.retriever import Retriever
+from retrieval.serving import Serving, read_generation, stored_vectors
 from retrieval.signals import Signals
 from retrieval.snapshot import Snapshot
 from retrieval.statelock import StateLock
-from retrieval.text import terms
 
 log = logging.getLogger(__name__)
-COVERAGE_SAMPLE_WORDS = 2000
-
-
-@dataclass
-class _Serving:
-    """What searches read: swapped as one reference, never changed in place."""
-
-    snapshot: Snapshot
-    generation: Generation
-    articles: list[ArticleInfo]
 
 
 class SearchEngine:
@@ -70,7 +55,7 @@ class SearchEngine:
         self._embedder: Encoder | None = None
         self._dense_on = False
         self._dense_note = "dense search is off (dense mode off)"
-        self._serving: _Serving | None = None
+        self._serving: Serving | None = None
         self._reindexing = threading.Lock()
         self._retriever = Retriever()
         self.damage: str | None = None  # why the serving generation was not loaded, until a reindex replaces it
@@ -101,58 +86,29 @@ class SearchEngine:
 
     def _load_model(self) -> None:
         """Load the embedding model once; on failure say so plainly and serve lexical-only."""
-        name = self.config.embedding_model
-        if self.config.dense_mode == "off" or not name:
-            return
-        started = time.perf_counter()
-        try:
-            self._embedder = load_encoder(
-                name,
-                threads=self.config.embedding_threads,
-                device=self.config.embedding_device,
-                hub_offline=self.config.hub_offline,
-            )
-        except ModelUnavailable as exc:
-            self._dense_note = f"dense search is off: {exc}; serving lexical (BM25) results only"
-            log.warning("%s", self._dense_note)
-            return
-        log.info("embedding model %s loaded in %.2f s", self._embedder.identity, time.perf_counter() - started)
-        self._decide_dense()
+        self._embedder, failure = load_model(self.config)
+        if failure is not None:
+            self._dense_note = failure
+        if self._embedder is not None:
+            self._decide_dense()
 
     def _decide_dense(self) -> None:
         """Use the model only if it reads Bengali (or the operator forced it on)."""
         assert self._embedder is not None
-        coverage = self._embedder.bengali_coverage(self._sample_words)
-        if self.config.dense_mode == "on" or coverage >= BENGALI_COVERAGE_NEEDED:
-            self._dense_on = True
-            self._retriever = Retriever(self._embedder.embed_query)
-            self._dense_note = f"dense search on with {self._embedder.identity} (Bengali word coverage {coverage:.0%})"
-        else:
-            self._dense_note = (
-                f"dense search off: {self._embedder.identity} keeps only {coverage:.0%} of Bengali words intact "
-                f"(needs {BENGALI_COVERAGE_NEEDED:.0%}); serving lexical (BM25) results only"
-            )
-            log.warning("%s", self._dense_note)
-        if self._dense_on and self._serving is not None:
+        self._dense_on, self._dense_note = decide_dense(self._embedder, self.config.dense_mode, self._sample_words)
+        if not self._dense_on:
+            return
+        self._retriever = Retriever(self._embedder.embed_query)
+        if self._serving is not None:
             self._serving = replace(
                 self._serving,
                 snapshot=replace(self._serving.snapshot, dense=self._vectors_for(self._serving.generation)),
             )
 
     def _sample_words(self) -> list[str]:
-        """Distinct Bengali words from the serving passages (or the corpus files before any index)."""
-        if self._serving is not None:
-            texts = [p.text for p in self._serving.snapshot.passages[:500]]
-        else:
-            texts = [a.text for a in corpus.load_corpus(self.config.data_dir).articles[:50]]
-        seen: dict[str, None] = {}
-        for text in texts:
-            for word in terms(text):
-                if any("\u0980" <= c <= "\u09ff" for c in word):
-                    seen.setdefault(word)
-                if len(seen) >= COVERAGE_SAMPLE_WORDS:
-                    return list(seen)
-        return list(seen)
+        """The Bengali words the coverage check reads: drawn only when the check runs."""
+        serving = self._serving
+        return sample_words(serving.snapshot.passages if serving is not None else None, self.config.data_dir)
 
     def _load_serving(self) -> None:
         """Load the generation the catalog points at, checked against its recorded files and complete
@@ -162,7 +118,7 @@ class SearchEngine:
         if generation is None:
             return
         try:
-            passages, lexical = self._read_generation(generation)
+            passages, lexical = read_generation(self.config.state_dir, self._catalog, generation)
         except IndexDamaged as exc:
             self._serving = None
             self.damage = f"the serving index {generation.id} is unreadable ({exc})"
@@ -171,78 +127,21 @@ class SearchEngine:
         snapshot = Snapshot(
             generation=generation.id, passages=passages, lexical=lexical, dense=self._vectors_for(generation)
         )
-        self._serving = _Serving(snapshot, generation, self._catalog.article_infos(generation.id))
+        self._serving = Serving(snapshot, generation, self._catalog.article_infos(generation.id))
         self.damage = None
         log.info("serving index %s: %d articles, %d passages", generation.id, generation.articles, len(passages))
 
-    def _read_generation(self, generation: Generation) -> tuple[list[Passage], LexicalIndex]:
-        """A generation's passages and lexical index, after checking them against the sizes and sha256
-        sums recorded when it was written. Raises IndexDamaged saying what differs."""
-        directory = indexer.generation_dir(self.config.state_dir, generation.id)
-        try:
-            recorded = self._catalog.files(generation.id)
-            problem = verify(directory, recorded)
-            if problem:
-                raise IndexDamaged(problem)
-            passages = self._catalog.passages(generation.id)
-            expected = next((f for f in recorded if f.name == PASSAGES_ENTRY), None)
-            if len(passages) != generation.passages or (expected and passages_entry(passages) != expected):
-                raise IndexDamaged("its passage rows in the catalog differ from those written")
-            lexical = LexicalIndex.load(directory)
-        except IndexDamaged:
-            raise
-        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, sqlite3.DatabaseError) as exc:
-            # a generation written before files were recorded (or one whose rows went) fails here
-            raise IndexDamaged(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
-        if lexical.n_docs != len(passages):
-            raise IndexDamaged(f"the lexical index holds {lexical.n_docs} passages, the catalog {len(passages)}")
-        return passages, lexical
-
     def _vectors_for(self, generation: Generation) -> ChromaCollection | None:
-        """The generation's Chroma collection, when dense search is on and it was built with this model.
-        A collection that is missing or holds another number of vectors than the generation has passages
-        (lost Chroma data) is not used, and noted: the next reindex re-creates it from the embedding cache."""
-        self._vectors_lost = False
-        if not self._dense_on or self._embedder is None:
-            return None
-        if generation.model != self._embedder.identity or not generation.dense:
-            return None
-        try:
-            collection = self._chroma.open(generation.id)
-            count = collection.count() if collection is not None else -1
-        except chromadb.errors.ChromaError as exc:
-            log.warning("the vectors of index %s cannot be read: %s", generation.id, exc)
-            collection, count = None, -1
-        if collection is None or count != generation.passages:
-            self._vectors_lost = True
-            found = "missing" if count < 0 else f"{count} of {generation.passages} vectors"
-            log.warning("the vectors of index %s are lost (%s): lexical search until re-indexed", generation.id, found)
-            return None
+        """The generation's Chroma collection when dense search is on and it was built with this model;
+        lost vectors are remembered (`_vectors_lost`) for the status note."""
+        model = self._embedder.identity if self._dense_on and self._embedder is not None else None
+        collection, self._vectors_lost = stored_vectors(self._chroma, generation, model)
         return collection
 
     def _collect_garbage(self) -> None:
-        """Remove everything no serving generation owns: generations left half-built by a kill or retired,
-        generation folders the catalog does not know (it was lost), Chroma collections and, in the local
-        engine, segment folders that no live collection references."""
+        """Remove what no serving generation owns (`housekeeping`); a lost catalog is noted in `repairs`."""
         inputs = self._build_inputs(with_model=False)
-        for generation in self._catalog.stale():
-            indexer.discard(inputs, generation)
-        current = self._catalog.current()
-        keep = current.id if current else None
-        folders = self.config.state_dir / "generations"
-        orphans = [d for d in folders.iterdir() if d.name != keep] if folders.is_dir() else []
-        for folder in orphans:
-            shutil.rmtree(folder, ignore_errors=True)
-        if orphans and current is None:  # the catalog was lost: say so, unless its move-aside just did
-            note = f"the index catalog knew none of the {len(orphans)} index folder(s) on disk: removed them"
-            log.log(logging.INFO if self.repairs else logging.WARNING, "%s", note)
-            self.repairs.append(note)
-        for generation in self._chroma.generations():
-            if generation != keep:
-                self._chroma.drop(generation)
-        removed = self._chroma.collect_orphans(keep)
-        if removed:
-            log.info("removed %d Chroma collection(s)/folder(s) no serving index owns", len(removed))
+        collect_garbage(self.config.state_dir, self._catalog, self._chroma, inputs, self.repairs)
 
     def _build_inputs(self, with_model: bool = True) -> indexer.BuildInputs:
         embedder = self._embedder if with_model and self._dense_on else None
@@ -324,7 +223,7 @@ class SearchEngine:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _swap(self, previous: _Serving | None) -> None:
+    def _swap(self, previous: Serving | None) -> None:
         """Serve the newly promoted generation; retire the one before the previous (in-flight
         searches may still be reading `previous`)."""
         retired = [g for g in self._catalog.stale() if previous is None or g != previous.generation.id]
