@@ -98,7 +98,7 @@ class SearchEngine:
         self._dense_on, self._dense_note = decide_dense(self._embedder, self.config.dense_mode, self._sample_words)
         if not self._dense_on:
             return
-        self._retriever = Retriever(self._embedder.embed_query)
+        self._retriever = Retriever(self._embedder.embed_query, embed_passages=self._embedder.embed_documents)
         if self._serving is not None:
             self._serving = replace(
                 self._serving,

@@ -29,13 +29,23 @@ from retrieval.text import stem
 from retrieval.tuning import RetrievalTuning
 
 EmbedQuery = Callable[[str], np.ndarray]
+EmbedPassages = Callable[[list[str]], np.ndarray]
 
 
 class Retriever:
-    """Stateless apart from its query encoder: everything about the corpus lives in the Snapshot."""
+    """Stateless apart from its encoder: everything about the corpus lives in the Snapshot.
 
-    def __init__(self, embed_query: EmbedQuery | None = None, tuning: RetrievalTuning | None = None) -> None:
+    embed_passages embeds sentences the way passages were embedded: it lets the model choose the
+    highlighted sentence of a passage that shares no word with the question (see _highlight)."""
+
+    def __init__(
+        self,
+        embed_query: EmbedQuery | None = None,
+        tuning: RetrievalTuning | None = None,
+        embed_passages: EmbedPassages | None = None,
+    ) -> None:
         self._embed_query = embed_query
+        self._embed_passages = embed_passages
         self.tuning = tuning or RetrievalTuning()
 
     def search(self, snapshot: Snapshot, question: str, k: int = 5) -> SearchResult:
@@ -45,7 +55,10 @@ class Retriever:
         hits: list[Hit] = []
         if signals is not None:
             ranked, reason = rank(signals, self.tuning)
-            hits = [_hit(signals, pid, position, score) for position, (pid, score) in enumerate(ranked[:k], 1)]
+            hits = [
+                _hit(signals, pid, position, score, self._highlight(signals, pid, position))
+                for position, (pid, score) in enumerate(ranked[:k], 1)
+            ]
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResult(question=question, hits=hits, elapsed_ms=elapsed, no_answer_reason=reason)
 
@@ -72,7 +85,8 @@ class Retriever:
             snapshot.passages[i].passage_id for i, _ in snapshot.lexical.search(query.tokens, self.tuning.candidates)
         ]
         signals.with_model = self._model_on(snapshot)
-        signals.dense = self._dense(snapshot, self._dense_inputs(analysed, question))
+        signals.query_vector = self._query_vector(snapshot, self._dense_inputs(analysed, question))
+        signals.dense = self._dense(snapshot, signals.query_vector)
         if not signals.lexical and not signals.dense:
             return None, "no_match"
         if self.tuning.sentence_weight > 0:
@@ -86,7 +100,8 @@ class Retriever:
         if not self._model_on(snapshot):
             return None, "needs_dense"
         signals = Signals(QueryTerms(analysed, []), snapshot, PassageStems(snapshot), self.tuning, with_model=True)
-        signals.dense = self._dense(snapshot, [question])
+        signals.query_vector = self._query_vector(snapshot, [question])
+        signals.dense = self._dense(snapshot, signals.query_vector)
         return (signals, None) if signals.dense else (None, "no_match")
 
     def _model_on(self, snapshot: Snapshot) -> bool:
@@ -101,12 +116,18 @@ class Retriever:
             self.tuning.romanised_dense_input
         ]
 
-    def _dense(self, snapshot: Snapshot, texts: list[str]) -> list[tuple[str, float]]:
-        """Nearest passages by cosine; several phrasings of one question are averaged first."""
-        if snapshot.dense is None or self._embed_query is None:  # spelled out: mypy narrows both
-            return []
+    def _query_vector(self, snapshot: Snapshot, texts: list[str]) -> np.ndarray | None:
+        """The question's embedding when the model can rank this snapshot; several phrasings of one
+        question are averaged."""
+        if not self._model_on(snapshot) or self._embed_query is None:  # spelled out: mypy narrows it
+            return None
         vectors = [self._embed_query(t) for t in texts]
-        vector = vectors[0] if len(vectors) == 1 else _unit(np.mean(vectors, axis=0))
+        return vectors[0] if len(vectors) == 1 else _unit(np.mean(vectors, axis=0))
+
+    def _dense(self, snapshot: Snapshot, vector: np.ndarray | None) -> list[tuple[str, float]]:
+        """Nearest passages by cosine."""
+        if snapshot.dense is None or vector is None:
+            return []
         return snapshot.dense.query(vector, self.tuning.candidates)
 
     def _sentence_ranking(self, signals: Signals) -> list[str]:
@@ -125,6 +146,24 @@ class Retriever:
             for pid in pool
         }
         return sorted(pool, key=lambda pid: -best[pid])
+
+    def _highlight(self, signals: Signals, pid: str, position: int) -> str:
+        """The sentence that holds most of the question's words (IDF-weighted). When none holds any (an
+        English question, a passage found by meaning alone), the model picks the sentence closest in
+        meaning, for the first `model_highlights` hits: each sentence costs an embedding (about 25 ms),
+        and the first sentence, the fallback, holds the answer half as often (benchmarks/highlight_choice.py)."""
+        scored = sentence_scores(signals.stems.sentences(pid), signals.query, signals.snapshot, signals.tuning)
+        sentence, weight = max(scored, key=lambda pair: pair[1])
+        if (
+            weight > 0
+            or len(scored) < 2
+            or position > self.tuning.model_highlights
+            or signals.query_vector is None
+            or self._embed_passages is None
+        ):
+            return sentence
+        similarities = self._embed_passages([text for text, _ in scored]) @ signals.query_vector
+        return scored[int(np.argmax(similarities))][0]
 
     def _expand(self, snapshot: Snapshot, analysed: AnalysedQuery) -> QueryTerms:
         """Give each word the corpus never uses the sound-alike words it does use."""
@@ -146,7 +185,7 @@ class Retriever:
         return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]
 
 
-def _hit(signals: Signals, pid: str, position: int, score: float) -> Hit:
+def _hit(signals: Signals, pid: str, position: int, score: float, highlight: str) -> Hit:
     passage = signals.stems.passage(pid)
     return Hit(
         rank=position,
@@ -154,20 +193,12 @@ def _hit(signals: Signals, pid: str, position: int, score: float) -> Hit:
         passage_id=passage.passage_id,
         doc_id=passage.doc_id,
         text=passage.text,
-        highlight=_highlight(signals, pid),
+        highlight=highlight,
         title=passage.title,
         source=passage.source,
         url=passage.url,
         published=passage.published,
     )
-
-
-def _highlight(signals: Signals, pid: str) -> str:
-    """The sentence that holds most of the question's words (IDF-weighted). A question matched by
-    meaning alone (English) shares no words: its passage's first sentence stands in (embedding every
-    sentence of every hit would cost more than the whole search)."""
-    scored = sentence_scores(signals.stems.sentences(pid), signals.query, signals.snapshot, signals.tuning)
-    return max(scored, key=lambda pair: pair[1])[0]
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 from retrieval.models import Passage
 from retrieval.query import AnalysedQuery
 from retrieval.snapshot import Snapshot
@@ -65,6 +67,7 @@ class Signals:
     lexical: list[str] = field(default_factory=list)  # passage ids, BM25 order
     sentence: list[str] = field(default_factory=list)  # the leading candidates by their best sentence
     dense: list[tuple[str, float]] = field(default_factory=list)  # (passage id, cosine), best first
+    query_vector: np.ndarray | None = None  # the question's embedding, when the model ranked it
     _coverage: dict[str, float] = field(default_factory=dict)
 
     @property

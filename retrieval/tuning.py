@@ -44,3 +44,6 @@ class RetrievalTuning:
     min_english_similarity: float = 0.81  # English questions, judged by the model alone
     sound_alike_credit: float = 0.5  # coverage credit of a sound-alike for a Bengali word
     sound_alike_credit_romanised: float = 1.0  # ... for a romanised word (the transliteration is a guess)
+
+    # Highlights
+    model_highlights: int = 3  # hits (a first page) whose sentence the model picks when no question word is in it

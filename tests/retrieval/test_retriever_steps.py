@@ -142,3 +142,24 @@ def test_chatter_is_recognised_in_every_script() -> None:
 
 def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / float(np.linalg.norm(vector))
+
+
+def test_the_model_picks_the_highlight_when_no_question_word_is_in_the_passage() -> None:
+    basis = {pid: np.eye(4, dtype=np.float32)[i] for i, pid in enumerate(TEXTS)}
+    snapshot = _snapshot(VectorTable(basis))
+    question = basis["a#0"]  # the model puts a#0 first
+    first, second = "ঢাকায় মেট্রোরেল চালু হয়েছে।", "যাত্রীরা খুশি।"
+    sentence_vectors = {first: basis["b#0"], second: question}  # ...and its second sentence closest
+
+    def embed_passages(texts: list[str]) -> np.ndarray:
+        return np.stack([sentence_vectors[t] for t in texts])
+
+    english = "Are the passengers happy?"
+    with_model = Retriever(embed_query=lambda _text: question, embed_passages=embed_passages)
+    assert with_model.search(snapshot, english, 1).hits[0].highlight == second
+    # Without sentence embeddings, or past the first `model_highlights` hits, the first sentence stands in.
+    assert Retriever(embed_query=lambda _text: question).search(snapshot, english, 1).hits[0].highlight == first
+    none = Retriever(lambda _text: question, replace(RetrievalTuning(), model_highlights=0), embed_passages)
+    assert none.search(snapshot, english, 1).hits[0].highlight == first
+    # A question whose words the passage holds keeps the sentence holding them.
+    assert with_model.search(snapshot, "ঢাকায় মেট্রোরেল?", 1).hits[0].highlight == first
