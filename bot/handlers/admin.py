@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 
-from bot.context import BotContext, is_admin, message_of, query_of, texts
+from bot.context import BotContext, Services, is_admin, message_of, query_of, texts
 from bot.messages.texts import Texts
 from bot.render import esc, upload_keyboard
 from bot.settings import Settings
@@ -67,18 +67,12 @@ async def upload(update: Update, context: BotContext) -> None:
     if not await allowed(update, context, "upload", name):
         return
     svc, t = context.services, texts(update)
-    limit = svc.settings.max_upload_bytes
-    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        await message.reply_text(t.upload_bad_type.format(suffixes=t.listing(SUPPORTED_SUFFIXES)), do_quote=True)
-        return
-    if (document.file_size or 0) > limit:
-        too_big = t.upload_too_big.format(size=t.num(document.file_size), limit=t.num(limit))
-        await message.reply_text(too_big, do_quote=True)
-        return
-    if svc.reindexer.running:
-        await message.reply_text(t.upload_busy, do_quote=True)
+    refusal = _refused_before_download(name, document.file_size, svc, t)
+    if refusal:
+        await message.reply_text(refusal, do_quote=True)
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
+    limit = svc.settings.max_upload_bytes
     if len(data) > limit:
         await message.reply_text(t.upload_too_big.format(size=t.num(len(data)), limit=t.num(limit)), do_quote=True)
         return
@@ -95,14 +89,29 @@ async def upload(update: Update, context: BotContext) -> None:
     except (CorpusError, OSError) as exc:
         await message.reply_text(t.upload_refused.format(reason=esc(_reason(exc))), do_quote=True)
         return
-    text = (
-        t.upload_kept_both.format(requested=esc(plan.requested), name=esc(saved.name))
-        if plan.renamed
-        else t.upload_saved.format(name=esc(saved.name))
-    )
-    progress = await message.reply_text(text, do_quote=True)
+    progress = await message.reply_text(_saved_as(plan, saved, t), do_quote=True)
     if not svc.reindexer.start(context.application, progress, t, update):
         await progress.edit_text(t.reindex_running)
+
+
+def _refused_before_download(name: str, size: int | None, svc: Services, t: Texts) -> str | None:
+    """Why an upload is refused before a byte is downloaded (its type, its declared size, a re-index
+    under way), or None."""
+    limit = svc.settings.max_upload_bytes
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        return t.upload_bad_type.format(suffixes=t.listing(SUPPORTED_SUFFIXES))
+    if (size or 0) > limit:
+        return t.upload_too_big.format(size=t.num(size), limit=t.num(limit))
+    if svc.reindexer.running:
+        return t.upload_busy
+    return None
+
+
+def _saved_as(plan: UploadPlan, saved: Path, t: Texts) -> str:
+    """The reply to a saved upload: under its own name, or beside a file that already had it."""
+    if plan.renamed:
+        return t.upload_kept_both.format(requested=esc(plan.requested), name=esc(saved.name))
+    return t.upload_saved.format(name=esc(saved.name))
 
 
 async def _ask_to_replace(update: Update, context: BotContext, plan: UploadPlan, data: bytes) -> None:
