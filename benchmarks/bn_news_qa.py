@@ -11,7 +11,6 @@ byte-identical copy of it).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ import bm25s
 import numpy as np
 import regex
 
-from benchmarks.common import BN_NEWS_QA, config_for, model_arg, temp_corpus
+from benchmarks.common import config_for, model_arg, read_bn_news_qa, temp_corpus
 from retrieval import SearchEngine, group_identical
 
 _PLAIN_TOKEN = regex.compile(r"[^\s\p{P}\p{S}]+")
@@ -51,8 +50,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
-    passages = [json.loads(line) for line in (BN_NEWS_QA / "passages.jsonl").open(encoding="utf-8")]
-    questions = [json.loads(line) for line in (BN_NEWS_QA / "questions-train.jsonl").open(encoding="utf-8")]
+    passages = read_bn_news_qa("passages")
+    questions = read_bn_news_qa("questions-train")
     if args.limit:
         questions = questions[: args.limit]
     groups = group_identical({p["id"]: p["text"] for p in passages})

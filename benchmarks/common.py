@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from retrieval import DenseMode, EngineConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 BN_NEWS_QA = SHARED / "bench" / "bn-news-qa"
+
+
+def read_bn_news_qa(name: str) -> list[dict[str, Any]]:
+    """One bn-news-qa file ("passages" or "questions-train"), a record a line; read in place, never copied."""
+    with (BN_NEWS_QA / f"{name}.jsonl").open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
 
 
 def temp_corpus(with_bn_news_qa: bool, bundled: bool = True) -> Path:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from benchmarks.common import BN_NEWS_QA
+from benchmarks.common import read_bn_news_qa
 
 QUESTIONS = [
     "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?",
@@ -33,7 +33,7 @@ def measure(threads: int, passages: int) -> dict[str, float]:
     """Run inside the child process: load the encoder with `threads`, then time it."""
     from retrieval import BUNDLED_MODEL, load_encoder
 
-    texts = [json.loads(line)["text"] for line in (BN_NEWS_QA / "passages.jsonl").open(encoding="utf-8")]
+    texts = [p["text"] for p in read_bn_news_qa("passages")]
     texts = [t[:600] for t in texts[:passages]]
     encoder = load_encoder(BUNDLED_MODEL, threads=threads)
     encoder.embed_query("উষ্ণ")

@@ -14,7 +14,6 @@ Tuning happens here, on dev and bn-news-qa train; the held-out sets are never re
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import pickle
 import random
@@ -23,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks.common import BN_NEWS_QA, SHARED, config_for, temp_corpus
+from benchmarks.common import SHARED, config_for, read_bn_news_qa, temp_corpus
 from retrieval import (
     Question,
     RetrievalTuning,
@@ -188,10 +187,10 @@ def gather_all(args: argparse.Namespace) -> Gathered:
     started = time.perf_counter()
 
     dev = [q for q in load_questions(SHARED / "eval" / "dev.jsonl")]
-    train = [json.loads(line) for line in (BN_NEWS_QA / "questions-train.jsonl").open(encoding="utf-8")]
+    train = read_bn_news_qa("questions-train")
     bn_questions = [Question(str(r["id"]), r["question"], "bn-news-qa", str(r["doc"]), [], []) for r in train]
     random.Random(7).shuffle(bn_questions)
-    passages = [json.loads(line) for line in (BN_NEWS_QA / "passages.jsonl").open(encoding="utf-8")]
+    passages = read_bn_news_qa("passages")
     groups = group_identical({p["id"]: p["text"] for p in passages})
 
     with open_engine(temp_corpus(with_bn_news_qa=False), state) as engine:

@@ -14,14 +14,13 @@ Passages of one sentence are counted apart: every way picks the same sentence th
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import BN_NEWS_QA, config_for, temp_corpus
+from benchmarks.common import config_for, read_bn_news_qa, temp_corpus
 from retrieval import BUNDLED_MODEL, SearchEngine, group_identical, load_encoder, normalize, sentence_ends
 
 
@@ -42,8 +41,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
-    passages = [json.loads(line) for line in (BN_NEWS_QA / "passages.jsonl").open(encoding="utf-8")]
-    questions = [json.loads(line) for line in (BN_NEWS_QA / "questions-train.jsonl").open(encoding="utf-8")]
+    passages = read_bn_news_qa("passages")
+    questions = read_bn_news_qa("questions-train")
     if args.limit:
         questions = random.Random(7).sample(questions, min(args.limit, len(questions)))
     groups = group_identical({p["id"]: p["text"] for p in passages})
