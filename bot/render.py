@@ -18,25 +18,11 @@ from telegram.constants import MessageLimit
 from bot.messages import answer_labels
 from bot.messages.bengali import BN
 from bot.messages.texts import Texts, bn_digits
-from retrieval import ArticleInfo, Hit, sentence_ends
+from retrieval import BENGALI_MONTHS, ArticleInfo, Hit, sentence_ends
 
 MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096 UTF-16 code units
 PASSAGE_MAX = 1200  # raw characters of one passage shown, however much room is left
 ELLIPSIS = "…"
-_MONTHS_BN = (
-    "জানুয়ারি",
-    "ফেব্রুয়ারি",
-    "মার্চ",
-    "এপ্রিল",
-    "মে",
-    "জুন",
-    "জুলাই",
-    "আগস্ট",
-    "সেপ্টেম্বর",
-    "অক্টোবর",
-    "নভেম্বর",
-    "ডিসেম্বর",
-)
 
 # callback_data layouts: short ids only, far below Telegram's InlineKeyboardButtonLimit.MAX_CALLBACK_DATA (64 bytes).
 PAGE_PATTERN = r"^p:(\w+):(\d+)$"
@@ -119,7 +105,7 @@ def format_date(published: str | None) -> str:
         return ""
     parts = published[:10].split("-")
     if len(parts) == 3 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
-        return f"{bn_digits(int(parts[2]))} {_MONTHS_BN[int(parts[1]) - 1]} {bn_digits(parts[0])}"
+        return f"{bn_digits(int(parts[2]))} {BENGALI_MONTHS[int(parts[1]) - 1]} {bn_digits(parts[0])}"
     return published
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from retrieval.feeds import PollReport, poll_feeds
     from retrieval.fetch_policy import FetchPolicy
     from retrieval.fetching import fetch
+    from retrieval.furniture_phrases import BENGALI_MONTHS
     from retrieval.integrity import move_aside, sqlite_problem
     from retrieval.models import (
         NO_ANSWER_TEXT,
@@ -63,6 +64,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(["SUPPORTED_SUFFIXES", "load_corpus"], "corpus"),
     **dict.fromkeys(["BUNDLED_MODEL", "load_encoder"], "encoder"),
     "SearchEngine": "engine",
+    "BENGALI_MONTHS": "furniture_phrases",
     **dict.fromkeys(
         [
             "CorpusError",
@@ -116,6 +118,7 @@ __all__ = [
     "AddedArticle",
     "Article",
     "ArticleInfo",
+    "BENGALI_MONTHS",
     "BUNDLED_MODEL",
     "CorpusError",
     "DenseMode",

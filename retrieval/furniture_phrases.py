@@ -104,6 +104,23 @@ Share
 Share this
 """)
 
+# The Bengali month names, January first: each entry its spellings, the usual one first.
+BENGALI_MONTH_SPELLINGS = (
+    "জানুয়ারি",
+    "ফেব্রুয়ারি",
+    "মার্চ",
+    "এপ্রিল",
+    "মে",
+    "জুন",
+    "জুলাই",
+    "আগস্ট আগষ্ট অগাস্ট অগস্ট",
+    "সেপ্টেম্বর",
+    "অক্টোবর",
+    "নভেম্বর",
+    "ডিসেম্বর",
+)
+BENGALI_MONTHS = tuple(spellings.split()[0] for spellings in BENGALI_MONTH_SPELLINGS)  # as dates are shown
+
 # Words that may appear in a date/time line; a line made only of these and numbers is a dateline.
 MONTHS = {
     **{
@@ -114,27 +131,7 @@ MONTHS = {
     },
     **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
     "sept": 9,
-    **{
-        fold(_n(m)): i
-        for i, group in enumerate(
-            (
-                "জানুয়ারি",
-                "ফেব্রুয়ারি",
-                "মার্চ",
-                "এপ্রিল",
-                "মে",
-                "জুন",
-                "জুলাই",
-                "আগস্ট আগষ্ট অগাস্ট অগস্ট",
-                "সেপ্টেম্বর",
-                "অক্টোবর",
-                "নভেম্বর",
-                "ডিসেম্বর",
-            ),
-            1,
-        )
-        for m in group.split()
-    },
+    **{fold(_n(m)): i for i, group in enumerate(BENGALI_MONTH_SPELLINGS, 1) for m in group.split()},
 }
 DATE_WORDS = frozenset(
     fold(_n(w))
