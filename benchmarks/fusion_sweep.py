@@ -31,6 +31,7 @@ from retrieval import (
     decide,
     fuse,
     group_identical,
+    lexical_confidence,
     load_questions,
     normalize,
 )
@@ -80,13 +81,21 @@ class FrozenSignals:
         return self.coverages.get(pid, 0.0)
 
     def lexical_confidence(self) -> float:
-        return max((self.coverage(pid) for pid in self.lexical[: self.leaders]), default=0.0)
+        return lexical_confidence(self, self.leaders)
 
     @classmethod
     def of(cls, signals: Signals) -> "FrozenSignals":
         pids = set(signals.lexical) | set(signals.sentence) | {pid for pid, _ in signals.dense}
         coverages = {pid: signals.coverage(pid) for pid in pids} if signals.query.groups else {}
-        return cls(signals.script, signals.lexical, signals.sentence, signals.dense, coverages, signals.tuning.leaders)
+        return cls(
+            signals.script,
+            signals.lexical,
+            signals.sentence,
+            signals.dense,
+            coverages,
+            signals.tuning.leaders,
+            signals.with_model,
+        )
 
 
 @dataclass

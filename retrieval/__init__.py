@@ -51,7 +51,7 @@ if TYPE_CHECKING:
         Skipped,
     )
     from retrieval.ranking import decide, fuse
-    from retrieval.signals import Signals
+    from retrieval.signals import Signals, lexical_confidence
     from retrieval.text import normalize, sentence_ends
     from retrieval.tuning import RetrievalTuning
     from retrieval.uploads import UploadPlan, plan_upload, write_upload
@@ -105,7 +105,7 @@ _HOMES: dict[str, str] = {
         "models",
     ),
     **dict.fromkeys(["decide", "fuse"], "ranking"),
-    "Signals": "signals",
+    **dict.fromkeys(["Signals", "lexical_confidence"], "signals"),
     **dict.fromkeys(["normalize", "sentence_ends"], "text"),
     "RetrievalTuning": "tuning",
     **dict.fromkeys(["UploadPlan", "plan_upload", "write_upload"], "uploads"),
@@ -157,6 +157,7 @@ __all__ = [
     "format_report",
     "fuse",
     "group_identical",
+    "lexical_confidence",
     "load_corpus",
     "load_encoder",
     "load_questions",

@@ -86,7 +86,7 @@ class Signals:
 
     def lexical_confidence(self) -> float:
         """How well the best lexical candidates cover the question: high when its words are in the corpus."""
-        return max((self.coverage(pid) for pid in self.lexical[: self.tuning.leaders]), default=0.0)
+        return lexical_confidence(self, self.tuning.leaders)
 
 
 class RankingSignals(Protocol):
@@ -113,6 +113,11 @@ class RankingSignals(Protocol):
     def coverage(self, pid: str) -> float: ...
 
     def lexical_confidence(self) -> float: ...
+
+
+def lexical_confidence(signals: RankingSignals, leaders: int) -> float:
+    """The best coverage among the first `leaders` lexical candidates (what the dense weight falls with)."""
+    return max((signals.coverage(pid) for pid in signals.lexical[:leaders]), default=0.0)
 
 
 def sentence_scores(
