@@ -41,7 +41,7 @@ def build_application(
     if not settings.telegram_bot_token:
         raise ValueError("settings.telegram_bot_token is not set")
     app = _telegram_application(settings, settings.telegram_bot_token, rate_limiter or AIORateLimiter(max_retries=3))
-    app.bot_data[SERVICES_KEY] = Services(
+    app.bot_data[SERVICES_KEY] = services = Services(
         settings=settings,
         engine=engine,
         store=store,
@@ -54,7 +54,7 @@ def build_application(
         app.job_queue.run_repeating(_prune, interval=PRUNE_EVERY_SECONDS, first=PRUNE_EVERY_SECONDS)
     app.add_handlers(update_handlers(settings))
     app.add_error_handler(errors.on_error)
-    app.bot_data[feed_polling.FEEDS_KEY] = poller = feed_polling.FeedPoller(settings, engine)
+    app.bot_data[feed_polling.FEEDS_KEY] = poller = feed_polling.FeedPoller(settings, engine, services.shutdown)
     feed_polling.schedule(app, poller)
     return app
 

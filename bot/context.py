@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -30,6 +31,9 @@ class Services:
     store: Store
     user_limiter: UserRateLimiter
     reindexer: Reindexer
+    # Set when the bot stops: a re-index after added links or a feed poll stops at its next batch, as
+    # the admin's /reindex does (Reindexer.stop), instead of holding SIGTERM until it ends.
+    shutdown: threading.Event = field(default_factory=threading.Event)
     search_k: int = SEARCH_K
     qid_key: bytes = b""  # signs answer ids (bot.qids), so a forged button id is refused without work
     started_at: float = field(default_factory=time.monotonic)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -21,7 +22,16 @@ from bot.handlers.admin import allowed
 from bot.link_texts import link_texts_for
 from bot.render import esc
 from bot.settings import Settings
-from retrieval import CorpusError, FeedState, PollReport, ReindexInProgress, SearchEngine, load_state, poll_feeds
+from retrieval import (
+    CorpusError,
+    FeedState,
+    PollReport,
+    ReindexCancelled,
+    ReindexInProgress,
+    SearchEngine,
+    load_state,
+    poll_feeds,
+)
 
 log = logging.getLogger(__name__)
 FEEDS_KEY = "feeds"
@@ -32,11 +42,15 @@ FIRST_POLL_SECONDS = 30.0  # after start: let the bot come up and answer first
 class FeedPoller:
     """Polls the configured feeds, one poll at a time, and re-indexes after a poll that added articles."""
 
-    def __init__(self, settings: Settings, engine: SearchEngine) -> None:
+    def __init__(self, settings: Settings, engine: SearchEngine, shutdown: threading.Event | None = None) -> None:
+        """shutdown: set when the bot stops; a re-index after a poll then stops at its next batch."""
         self.settings = settings
         self._engine = engine
+        self._shutdown = shutdown or threading.Event()
         self._lock = asyncio.Lock()
-        self._index_pending = False  # articles saved while another re-index ran
+        # Articles saved but not yet indexed: while another re-index ran, or by a run stopped mid-index.
+        # True at start, so the first poll also indexes what an interrupted run left saved.
+        self._index_pending = True
 
     @property
     def state_path(self) -> Path:
@@ -64,15 +78,7 @@ class FeedPoller:
                 host_delay=s.feed_host_delay_seconds,
             )
             if report.added or self._index_pending:
-                try:
-                    await asyncio.to_thread(self._engine.reindex)
-                    self._index_pending = False
-                except ReindexInProgress:
-                    self._index_pending = True
-                    log.info("Feed articles saved; a re-index is running, they are indexed at the next poll")
-                except CorpusError as exc:
-                    self._index_pending = True
-                    log.error("Re-index after a feed poll failed: %s", exc)
+                await self._index()
             errors = sum(1 for feed in report.feeds if feed.error)
             log.info(
                 "Feed poll: %d feeds, %d new articles, %d feeds with errors, %.1f s",
@@ -82,6 +88,19 @@ class FeedPoller:
                 report.seconds,
             )
             return report
+
+    async def _index(self) -> None:
+        """One incremental re-index for what the polls saved; articles it could not index stay pending."""
+        self._index_pending = True  # until a re-index has served them
+        try:
+            await asyncio.to_thread(self._engine.reindex, cancel=self._shutdown)
+            self._index_pending = False
+        except ReindexCancelled:
+            log.info("Feed articles saved; the bot is stopping, so the first poll after the next start indexes them")
+        except ReindexInProgress:
+            log.info("Feed articles saved; a re-index is running, they are indexed at the next poll")
+        except CorpusError as exc:
+            log.error("Re-index after a feed poll failed: %s", exc)
 
 
 def schedule(app: Application[Any, Any, Any, Any, Any, Any], poller: FeedPoller) -> bool:

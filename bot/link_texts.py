@@ -22,6 +22,7 @@ class LinkTexts:
     added: str  # one added article: title, outlet, date, passages, url
     refused: str  # one link that was not added, and why
     index_later: str  # saved, but a re-index was already running
+    index_interrupted: str  # saved, but the bot was stopping and interrupted its re-index
     index_failed: str
     unexpected: str
     feeds_none: str
@@ -45,6 +46,7 @@ LINK_BN = LinkTexts(
     added="✅ <b>{title}</b>\n{outlet} · {published} · অনুচ্ছেদ: {passages}\n🔗 {url}",
     refused="❌ {url}\nযোগ করা গেল না: {reason}",
     index_later="খবর রাখা হয়েছে, কিন্তু আরেকটি সূচি-হালনাগাদ চলছিল; পরের /reindex-এ এটি খোঁজা যাবে।",
+    index_interrupted="খবর রাখা হয়েছে, কিন্তু বট বন্ধ হচ্ছিল বলে সূচি-হালনাগাদ থামানো হয়েছে; পরের /reindex-এ এটি খোঁজা যাবে।",
     index_failed="❌ সূচি হালনাগাদ হয়নি: {reason}",
     unexpected="পাতাটি পড়তে গিয়ে অপ্রত্যাশিত একটি সমস্যা হয়েছে (বিস্তারিত লগে আছে)",
     feeds_none="কোনো ফিড ঠিক করা নেই: SONDHANI_FEEDS-এ RSS/Atom ফিডের ঠিকানা দিন।",
@@ -64,6 +66,7 @@ LINK_EN = LinkTexts(
     added="✅ <b>{title}</b>\n{outlet} · {published} · passages: {passages}\n🔗 {url}",
     refused="❌ {url}\nNot added: {reason}",
     index_later="Saved, but another re-index was running: it becomes searchable at the next /reindex.",
+    index_interrupted="Saved, but the bot was stopping, so the re-index stopped: searchable after the next /reindex.",
     index_failed="❌ The re-index failed: {reason}",
     unexpected="an unexpected error while reading the page (details are in the log)",
     feeds_none="No feeds are configured: set SONDHANI_FEEDS to RSS/Atom feed URLs.",

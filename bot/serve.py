@@ -66,7 +66,9 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
                 log.info("Bot @%s is up (%s) %.1f s after start", app.bot.username, mode, time.perf_counter() - started)
                 await stop.wait()
                 log.info("Stopping: finishing the updates in hand")
-                await app.bot_data[SERVICES_KEY].reindexer.stop()  # a running re-index stops at its next batch
+                services = app.bot_data[SERVICES_KEY]
+                services.shutdown.set()  # a re-index after links or a feed poll stops at its next batch
+                await services.reindexer.stop()  # so does an admin's /reindex
         except webhook.WebhookUnavailable as exc:
             log.error("The webhook server %s: set SONDHANI_WEBHOOK_LISTEN / SONDHANI_WEBHOOK_PORT", exc)
             return 1

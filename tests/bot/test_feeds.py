@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.feeds import FEEDS_KEY, FeedPoller
+from retrieval import SearchEngine
 from tests.bot.conftest import ADMIN_ID, make_settings, start_bot
 from tests.fake_bot_api import FakeBotApi
 from tests.web import pages
@@ -68,3 +71,30 @@ async def test_feeds_is_for_admins_and_says_when_none_are_configured(
         none = await bot.command("/feeds", user=bot.user(ADMIN_ID))
         assert "SONDHANI_FEEDS" in none["text"]
         assert bot.app.job_queue is None or not bot.app.job_queue.get_jobs_by_name("feeds")
+
+
+async def test_a_stopping_bot_interrupts_the_feed_reindex_and_the_next_start_indexes_what_was_saved(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, site: NewsSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(
+        fake,
+        corpus_dir,
+        tmp_path / "state",
+        fetch_allow_private=True,
+        fetch_timeout_seconds=1.0,
+        feeds=(site.url("/feeds/rss.xml"),),
+        feed_host_delay_seconds=0.0,
+    )
+    caplog.set_level(logging.INFO, logger="bot.feeds")
+    with SearchEngine.open(settings.engine_config()) as engine:
+        engine.reindex()
+        stopping = threading.Event()
+        stopping.set()  # SIGTERM came while the poll was fetching
+        report = await FeedPoller(settings, engine, stopping).poll()
+        assert report is not None and len(report.added) == 3
+        assert len(list(corpus_dir.glob("web_*.md"))) == 3 and len(engine.articles()) == 5  # saved, not indexed
+        assert "the bot is stopping" in caplog.text
+
+        again = await FeedPoller(settings, engine).poll()  # the first poll after the next start
+        assert again is not None and not again.added  # nothing new in the feed...
+        assert len(engine.articles()) == 8  # ...but what the stopped run saved is indexed now
