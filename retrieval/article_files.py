@@ -54,13 +54,17 @@ def render_document(extracted: Extracted, cleaned: str, fetched_at: datetime) ->
 
 
 def write_new(target: Path, text: str) -> None:
-    """Write target atomically and never over an existing file (os.link fails when it exists)."""
+    """Write target atomically and never over an existing file (os.link fails when it exists). The
+    temporary file is removed whatever happens, even when writing it fails (disk full, unencodable text)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, prefix=".web-", delete=False) as tmp:
-        tmp.write(text)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".web-", suffix=".tmp")
     try:
-        os.link(tmp.name, target)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(temp, target)
     except FileExistsError:
         raise AlreadyInCorpus(f"{target.name} already exists in the corpus", target.name) from None
     finally:
-        os.unlink(tmp.name)
+        os.unlink(temp)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.article_files import write_new
 from retrieval.corpus import load_corpus
 from retrieval.errors import AlreadyInCorpus, PageRefused
 from retrieval.fetch_policy import FetchPolicy
@@ -191,3 +192,12 @@ def test_an_existing_file_is_never_overwritten(site: NewsSite, policy: FetchPoli
     with pytest.raises(AlreadyInCorpus, match="already exists"):
         add_from_url(tmp_path, site.url("/news/turtle"), policy)
     assert first.path.read_text("utf-8") == text and _files(tmp_path) == [first.path.name]
+
+
+def test_a_write_that_fails_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "web_example.com_0123456789ab.md"
+    with pytest.raises(UnicodeEncodeError):
+        write_new(target, "খবর \ud800")  # a lone surrogate cannot be written as UTF-8
+    assert _files(tmp_path) == []
+    write_new(target, "খবর")
+    assert _files(tmp_path) == [target.name] and target.read_text("utf-8") == "খবর"
