@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bot.add_cli import cmd_add, cmd_fetch
 from bot.ask_cli import cmd_ask
 from bot.eval_cli import cmd_eval
-from bot.index_cli import IndexInterrupted, cmd_index
+from bot.index_cli import IndexInterrupted, cmd_index, no_corpus
 from bot.settings import Settings
 from retrieval import SondhaniError, StateLocked
 
@@ -106,6 +106,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Run the Telegram bot until SIGTERM / Ctrl-C."""
     from bot.serve import run_bot
 
+    if no_corpus(settings):  # an empty corpus is a folder made on purpose, not a wrong working directory
+        return 2
     return run_bot(settings)
 
 

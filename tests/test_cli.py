@@ -236,13 +236,15 @@ def test_ask_refuses_a_question_over_the_limit_as_the_bot_does(tmp_path: Path) -
     assert batch.returncode == 2  # like grep with an unreadable file: carry on, then report it
 
 
-def test_ask_from_another_directory_creates_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["ask", "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"], ["run"]], ids=["ask", "run"])
+def test_a_command_from_another_directory_creates_nothing(tmp_path: Path, command: list[str]) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
     env["PYTHONPATH"] = str(REPO)
+    env["TELEGRAM_BOT_TOKEN"] = "123456:not-a-real-token"  # run would otherwise stop at the missing token
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"],
+        [sys.executable, "-m", "bot", *command],
         env=env,
         cwd=elsewhere,
         capture_output=True,
