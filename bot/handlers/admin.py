@@ -136,21 +136,7 @@ async def upload_decision(update: Update, context: BotContext) -> None:
     token, choice = context.matched()
     pending = await svc.store.pending_upload(token)
     message = query.message
-    mine = (
-        pending is not None
-        and query.from_user.id == pending.user_id
-        and is_admin(update, context)
-        and isinstance(message, Message)
-        and message.chat.id == pending.chat_id
-    )
-    await svc.store.audit(
-        user_id=query.from_user.id,
-        username=query.from_user.username,
-        chat_id=message.chat.id if message else None,
-        action="upload-replace" if choice == "r" else "upload-cancel",
-        allowed=mine,
-        detail=pending.file_name if pending else token,
-    )
+    mine = await _audited_decider(update, context, pending, token, choice)
     if pending is None or not mine or not isinstance(message, Message):
         await query.answer(t.upload_gone, show_alert=True)
         return
@@ -175,6 +161,30 @@ async def upload_decision(update: Update, context: BotContext) -> None:
         return
     if not svc.reindexer.start(context.application, progress, t, update):
         await progress.edit_text(t.reindex_running)
+
+
+async def _audited_decider(
+    update: Update, context: BotContext, pending: PendingUpload | None, token: str, choice: str
+) -> bool:
+    """Whether the press comes from the held upload's own admin, in its chat; audited either way."""
+    query = query_of(update)
+    message = query.message
+    mine = (
+        pending is not None
+        and query.from_user.id == pending.user_id
+        and is_admin(update, context)
+        and isinstance(message, Message)
+        and message.chat.id == pending.chat_id
+    )
+    await context.services.store.audit(
+        user_id=query.from_user.id,
+        username=query.from_user.username,
+        chat_id=message.chat.id if message else None,
+        action="upload-replace" if choice == "r" else "upload-cancel",
+        allowed=mine,
+        detail=pending.file_name if pending else token,
+    )
+    return mine
 
 
 def _replace(data_dir: Path, pending: PendingUpload, t: Texts) -> tuple[str, bool]:
