@@ -4,10 +4,12 @@ says what it set aside in one line each, and SIGTERM interrupts a re-index inste
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,18 @@ async def start_process(fake: FakeBotApi, settings: Settings, **extra: str) -> a
     )
 
 
+@contextlib.asynccontextmanager
+async def bot_process(fake: FakeBotApi, settings: Settings, **extra: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The bot as a real process for the block; killed at the end if a test left it running."""
+    process = await start_process(fake, settings, **extra)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 async def stop(process: asyncio.subprocess.Process) -> str:
     """SIGTERM, then the process's log."""
     process.send_signal(signal.SIGTERM)
@@ -68,18 +82,13 @@ async def test_damaged_bot_database_and_index_are_set_aside_and_the_bot_answers(
     damaged = generation / target if target == "doc_freq.json" else settings.state_dir / target
     damaged.write_bytes(b"{" * 100)
     (settings.state_dir / DB_NAME).write_bytes(b"this is not an SQLite database" * 200)
-    process = await start_process(fake, settings)
-    try:
+    async with bot_process(fake, settings) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
         user = fake.make_user(4321)
         question = fake.send_message(fake.private_chat(user), user, INJURED)
         (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question), timeout=30)
         assert "১." in answer["text"]
         log = await stop(process)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     assert process.returncode == 0 and "Traceback" not in log, log
     index_line, store_line = warning_lines(log)
     assert target in index_line and ("unreadable" in index_line or "moved to" in index_line)
@@ -101,8 +110,7 @@ async def test_sigterm_during_reindex_interrupts_it_and_the_message_says_so(
     seed = (settings.data_dir / "003_1606ac5bd632e0c6.md").read_text("utf-8")
     for i in range(150):  # a re-index that takes far longer than the stop may
         (settings.data_dir / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
-    process = await start_process(fake, settings, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model)
-    try:
+    async with bot_process(fake, settings, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
         admin = fake.make_user(ADMIN_ID)
         fake.send_message(fake.private_chat(admin), admin, "/reindex")
@@ -116,10 +124,6 @@ async def test_sigterm_during_reindex_interrupts_it_and_the_message_says_so(
         sent = time.monotonic()
         log = await stop(process)
         stopped_in = time.monotonic() - sent
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     assert process.returncode == 0 and "Traceback" not in log, log
     assert stopped_in < 15, f"SIGTERM waited {stopped_in:.1f} s for the re-index"
     edits = [e["text"] for e in fake.edits if e["message_id"] == progress["message_id"]]
@@ -145,10 +149,9 @@ async def test_sigterm_during_the_reindex_after_an_added_link_interrupts_it(
     for i in range(150):  # the re-index after the link embeds these too: far longer than the stop may take
         (settings.data_dir / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
     with news_site() as site:
-        process = await start_process(
+        async with bot_process(
             fake, settings, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model, SONDHANI_FETCH_ALLOW_PRIVATE="true"
-        )
-        try:
+        ) as process:
             await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
             admin = fake.make_user(ADMIN_ID)
             link = fake.send_message(fake.private_chat(admin), admin, site.url("/news/mango"))
@@ -159,10 +162,6 @@ async def test_sigterm_during_the_reindex_after_an_added_link_interrupts_it(
 
             await fake.wait_for(lambda: LINK_BN.indexing in edits(), timeout=60)
             log = await stop(process)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
     assert process.returncode == 0 and "Traceback" not in log, log
     assert "Re-index after added links interrupted" in log
     assert LINK_BN.index_interrupted in edits()[-1]

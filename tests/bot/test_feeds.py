@@ -6,10 +6,12 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.feeds import FEEDS_KEY, FeedPoller
+from bot.settings import Settings
 from retrieval import SearchEngine
 from tests.bot.conftest import ADMIN_ID, make_settings, start_bot
 from tests.fake_bot_api import FakeBotApi
@@ -23,20 +25,27 @@ def site() -> Iterator[NewsSite]:
         yield running
 
 
-async def test_the_scheduled_poll_adds_and_indexes_and_feeds_reports_it(
-    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, site: NewsSite
-) -> None:
-    feeds = (site.url("/feeds/rss.xml"), site.url("/feeds/broken.xml"))
-    settings = make_settings(
+def feed_settings(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, feeds: tuple[str, ...], **overrides: Any
+) -> Settings:
+    """Settings that poll these feeds on 127.0.0.1 at once: private addresses allowed, no per-host delay."""
+    return make_settings(
         fake,
         corpus_dir,
         tmp_path / "state",
         fetch_allow_private=True,
         fetch_timeout_seconds=1.0,
         feeds=feeds,
-        feed_interval_minutes=5,
         feed_host_delay_seconds=0.0,
+        **overrides,
     )
+
+
+async def test_the_scheduled_poll_adds_and_indexes_and_feeds_reports_it(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, site: NewsSite
+) -> None:
+    feeds = (site.url("/feeds/rss.xml"), site.url("/feeds/broken.xml"))
+    settings = feed_settings(fake, corpus_dir, tmp_path, feeds, feed_interval_minutes=5)
     async with start_bot(fake, settings) as bot:
         admin = bot.user(ADMIN_ID, first_name="Admin")
         before = await bot.command("/feeds", user=admin)
@@ -76,15 +85,7 @@ async def test_feeds_is_for_admins_and_says_when_none_are_configured(
 async def test_a_stopping_bot_interrupts_the_feed_reindex_and_the_next_start_indexes_what_was_saved(
     fake: FakeBotApi, corpus_dir: Path, tmp_path: Path, site: NewsSite, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = make_settings(
-        fake,
-        corpus_dir,
-        tmp_path / "state",
-        fetch_allow_private=True,
-        fetch_timeout_seconds=1.0,
-        feeds=(site.url("/feeds/rss.xml"),),
-        feed_host_delay_seconds=0.0,
-    )
+    settings = feed_settings(fake, corpus_dir, tmp_path, (site.url("/feeds/rss.xml"),))
     caplog.set_level(logging.INFO, logger="bot.feeds")
     with SearchEngine.open(settings.engine_config()) as engine:
         engine.reindex()
