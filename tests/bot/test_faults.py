@@ -3,14 +3,7 @@ says what it set aside in one line each, and SIGTERM interrupts a re-index inste
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import signal
-import sys
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -19,53 +12,9 @@ from bot.messages.bengali import BN
 from bot.settings import Settings
 from bot.store import DB_NAME
 from retrieval.engine import SearchEngine
-from tests.bot.conftest import ADMIN_ID, INJURED, replies_to
+from tests.bot.conftest import ADMIN_ID, INJURED, bot_process, replies_to, stop
 from tests.fake_bot_api import FakeBotApi
 from tests.web.server import news_site
-
-ROOT = Path(__file__).resolve().parents[2]
-RUN_BOT = (
-    "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr);"
-    "from bot.serve import run_bot; from bot.settings import Settings;"
-    "sys.exit(run_bot(Settings(_env_file=None)))"
-)
-
-
-async def start_process(fake: FakeBotApi, settings: Settings, **extra: str) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "SONDHANI_TELEGRAM_API_URL": fake.root_url,
-        "SONDHANI_DATA_DIR": str(settings.data_dir),
-        "SONDHANI_STATE_DIR": str(settings.state_dir),
-        "SONDHANI_DENSE": "off",
-        "SONDHANI_ADMIN_IDS": str(ADMIN_ID),
-        "SONDHANI_WEBHOOK_URL": "",
-        "SONDHANI_CHROMA_URL": "",
-        **extra,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-c", RUN_BOT, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-
-
-@contextlib.asynccontextmanager
-async def bot_process(fake: FakeBotApi, settings: Settings, **extra: str) -> AsyncIterator[asyncio.subprocess.Process]:
-    """The bot as a real process for the block; killed at the end if a test left it running."""
-    process = await start_process(fake, settings, **extra)
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-
-async def stop(process: asyncio.subprocess.Process) -> str:
-    """SIGTERM, then the process's log."""
-    process.send_signal(signal.SIGTERM)
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    return stderr.decode()
 
 
 def warning_lines(log: str) -> list[str]:

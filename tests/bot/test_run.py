@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
-import signal
 import socket
-import sys
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from bot.app import build_application
-from bot.running import running
 from bot.serve import run_bot
 from bot.settings import Settings
-from bot.store import DB_NAME, Store
 from bot.webhook import SECRET_HEADER
 from retrieval.engine import SearchEngine
-from tests.bot.conftest import ADMIN_ID, INJURED, fast_rate_limiter, make_settings, replies_to
+from tests.bot.conftest import ADMIN_ID, INJURED, bot_process, make_settings, replies_to, start_bot, stop
 from tests.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,43 +59,13 @@ async def test_taken_state_directory_exits_1_with_one_line(
 async def test_a_real_process_answers_and_stops_cleanly_on_sigterm(fake: FakeBotApi, settings: Settings) -> None:
     with SearchEngine.open(settings.engine_config()) as engine:
         engine.reindex()
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "SONDHANI_TELEGRAM_API_URL": fake.root_url,
-        "SONDHANI_DATA_DIR": str(settings.data_dir),
-        "SONDHANI_STATE_DIR": str(settings.state_dir),
-        "SONDHANI_DENSE": "off",
-        "SONDHANI_WEBHOOK_URL": "",
-        "SONDHANI_CHROMA_URL": "",
-    }
-    code = (
-        "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr);"
-        "from bot.serve import run_bot; from bot.settings import Settings;"
-        "sys.exit(run_bot(Settings(_env_file=None)))"
-    )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        code,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    async with bot_process(fake, settings) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
         user = fake.make_user(4321)
         question = fake.send_message(fake.private_chat(user), user, INJURED)
         (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question), timeout=30)
         assert "১." in answer["text"]
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    log = stderr.decode()
+        log = await stop(process)
     assert process.returncode == 0, log
     assert "Search engine loaded in" in log and "Stopped cleanly" in log
     assert "Traceback" not in log
@@ -126,22 +90,14 @@ async def test_webhook_mode_receives_updates(fake: FakeBotApi, corpus_dir: Path,
         webhook_port=port,
         webhook_secret="s3cret-token",
     )
-    engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
-    store = await Store.open(settings.state_dir / DB_NAME)
-    try:
-        await asyncio.to_thread(engine.reindex)
-        app = build_application(settings, engine, store, rate_limiter=fast_rate_limiter())
-        async with running(app):
-            user = fake.make_user(8080)
-            question = fake.send_message(fake.private_chat(user), user, INJURED)
-            (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question))
-            assert "১." in answer["text"]
-            set_webhook = [p for m, p in fake.calls if m == "setWebhook"]
-            assert set_webhook and set_webhook[-1]["secret_token"] == "s3cret-token"
-            assert not [m for m, _ in fake.calls if m == "getUpdates"]
-    finally:
-        await store.close()
-        engine.close()
+    async with start_bot(fake, settings):
+        user = fake.make_user(8080)
+        question = fake.send_message(fake.private_chat(user), user, INJURED)
+        (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question))
+        assert "১." in answer["text"]
+        set_webhook = [p for m, p in fake.calls if m == "setWebhook"]
+        assert set_webhook and set_webhook[-1]["secret_token"] == "s3cret-token"
+        assert not [m for m, _ in fake.calls if m == "getUpdates"]
 
 
 async def test_webhook_without_a_configured_secret_refuses_forged_updates(
@@ -173,37 +129,29 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
             "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "Admin"},
         },
     }
-    engine = await asyncio.to_thread(SearchEngine.open, settings.engine_config())
-    store = await Store.open(settings.state_dir / DB_NAME)
-    try:
-        await asyncio.to_thread(engine.reindex)
-        app = build_application(settings, engine, store, rate_limiter=fast_rate_limiter())
-        async with running(app), aiohttp.ClientSession() as session:
-            (registered,) = [p for m, p in fake.calls if m == "setWebhook"]
-            secret = registered["secret_token"]
-            assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)
-            fake.send_message(attacker_chat, mallory, "/start")  # a chat the bot may write to
-            await fake.wait_for_sent(lambda m: m["chat"]["id"] == attacker)
-            sent_before = len(fake.sent)
-            caplog.clear()
-            for headers in ({}, {SECRET_HEADER: "guessed"}, {SECRET_HEADER: secret[:-1]}):
-                async with session.post(url, json=forged, headers=headers) as response:
-                    assert response.status == 403
-            refusals = [r for r in caplog.records if r.levelno == logging.WARNING and "Refused" in r.getMessage()]
-            assert len(refusals) == 3 and secret not in caplog.text
-            await asyncio.sleep(0.5)
-            assert len(fake.sent) == sent_before  # nothing was answered, to anyone
-            # Telegram itself (the fake, which sends the registered secret) is answered.
-            user = fake.make_user(8081)
-            question = fake.send_message(fake.private_chat(user), user, INJURED)
-            (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question))
-            assert "১." in answer["text"]
-            async with session.post(url, json=forged, headers={SECRET_HEADER: secret}) as response:
-                assert response.status == 200
-            await fake.wait_for(lambda: len(fake.messages_to(attacker)) == 2)  # the secret is all that was missing
-    finally:
-        await store.close()
-        engine.close()
+    async with start_bot(fake, settings), aiohttp.ClientSession() as session:
+        (registered,) = [p for m, p in fake.calls if m == "setWebhook"]
+        secret = registered["secret_token"]
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)
+        fake.send_message(attacker_chat, mallory, "/start")  # a chat the bot may write to
+        await fake.wait_for_sent(lambda m: m["chat"]["id"] == attacker)
+        sent_before = len(fake.sent)
+        caplog.clear()
+        for headers in ({}, {SECRET_HEADER: "guessed"}, {SECRET_HEADER: secret[:-1]}):
+            async with session.post(url, json=forged, headers=headers) as response:
+                assert response.status == 403
+        refusals = [r for r in caplog.records if r.levelno == logging.WARNING and "Refused" in r.getMessage()]
+        assert len(refusals) == 3 and secret not in caplog.text
+        await asyncio.sleep(0.5)
+        assert len(fake.sent) == sent_before  # nothing was answered, to anyone
+        # Telegram itself (the fake, which sends the registered secret) is answered.
+        user = fake.make_user(8081)
+        question = fake.send_message(fake.private_chat(user), user, INJURED)
+        (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question))
+        assert "১." in answer["text"]
+        async with session.post(url, json=forged, headers={SECRET_HEADER: secret}) as response:
+            assert response.status == 200
+        await fake.wait_for(lambda: len(fake.messages_to(attacker)) == 2)  # the secret is all that was missing
 
 
 async def test_a_taken_webhook_port_exits_1_with_one_line(
