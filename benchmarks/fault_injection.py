@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path[:1]:
     sys.path.insert(0, str(ROOT))  # this checkout's fake Bot API, whatever tree is under test
 
 from benchmarks.hostile_inputs import TEXTS_SCRIPT, Texts, hostile_checks  # noqa: E402
-from tests.damage import DAMAGES, halve  # noqa: E402
+from tests.damage import DAMAGES, LEXICAL_FILES, halve  # noqa: E402
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
 
 TREE = ROOT  # the code under test (--tree)
@@ -56,14 +56,6 @@ QUESTIONS = (
     "পুতিন কিম জং উনকে চিঠিতে কী আহ্বান জানিয়েছেন?",
     "পিয়ংইয়ংয়ে স্বাক্ষরিত চুক্তিকে কিম জং-উন কী বলে অভিহিত করেছেন?",
     "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?",  # no answer: must stay no answer
-)
-LEXICAL_FILES = (
-    "bm25/data.csc.index.npy",
-    "bm25/indices.csc.index.npy",
-    "bm25/indptr.csc.index.npy",
-    "bm25/params.index.json",
-    "bm25/vocab.index.json",
-    "doc_freq.json",
 )
 EXTRA_COPIES = 150  # new articles that make a re-index with the model last long enough to interrupt
 

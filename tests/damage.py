@@ -28,3 +28,14 @@ def delete(path: Path) -> None:
 
 
 DAMAGES: dict[str, Callable[[Path], None]] = {"truncate": truncate, "halve": halve, "garble": garble, "delete": delete}
+
+# The files a generation's lexical index is written to (bm25s's arrays and vocabulary, our document
+# frequencies), relative to the generation's folder: each is a target for the damages above.
+LEXICAL_FILES = (
+    "bm25/data.csc.index.npy",
+    "bm25/indices.csc.index.npy",
+    "bm25/indptr.csc.index.npy",
+    "bm25/params.index.json",
+    "bm25/vocab.index.json",
+    "doc_freq.json",
+)

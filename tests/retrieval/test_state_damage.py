@@ -17,17 +17,9 @@ from retrieval.config import EngineConfig
 from retrieval.engine import SearchEngine
 from retrieval.errors import ReindexCancelled
 from retrieval.models import IndexStage
-from tests.damage import DAMAGES, halve
+from tests.damage import DAMAGES, LEXICAL_FILES, halve
 
 INJURED = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
-BM25_FILES = [
-    "bm25/data.csc.index.npy",
-    "bm25/indices.csc.index.npy",
-    "bm25/indptr.csc.index.npy",
-    "bm25/params.index.json",
-    "bm25/vocab.index.json",
-    "doc_freq.json",
-]
 
 
 def generation_dir(config: EngineConfig) -> Path:
@@ -43,7 +35,7 @@ def indexed(config: EngineConfig) -> str:
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
-@pytest.mark.parametrize("name", BM25_FILES)
+@pytest.mark.parametrize("name", LEXICAL_FILES)
 def test_a_damaged_lexical_file_is_never_served_and_indexing_rebuilds_it(
     lexical_config: EngineConfig, name: str, damage: str
 ) -> None:
