@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path[:1]:
 from benchmarks.hostile_inputs import TEXTS_SCRIPT, Texts, hostile_checks  # noqa: E402
 from tests.damage import DAMAGES, LEXICAL_FILES, halve  # noqa: E402
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
+from tests.long_reindex import add_copies, index_caught_mid_build  # noqa: E402
 
 TREE = ROOT  # the code under test (--tree)
 QUESTIONS = (
@@ -57,7 +58,6 @@ QUESTIONS = (
     "পিয়ংইয়ংয়ে স্বাক্ষরিত চুক্তিকে কিম জং-উন কী বলে অভিহিত করেছেন?",
     "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?",  # no answer: must stay no answer
 )
-EXTRA_COPIES = 150  # new articles that make a re-index with the model last long enough to interrupt
 
 
 @dataclass
@@ -125,12 +125,6 @@ def operator_lines(stderr: str) -> list[str]:
 def generation_dirs(state: Path) -> list[str]:
     folder = state / "generations"
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-
-
-def add_copies(corpus: Path) -> None:
-    seed = (corpus / "003_1606ac5bd632e0c6.md").read_text("utf-8")
-    for i in range(EXTRA_COPIES):
-        (corpus / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
 
 
 # --- the cases ------------------------------------------------------------------------------------
@@ -241,18 +235,7 @@ class Bench:
         corpus, state = self.fresh(True, copies=True)
         env = env_for(corpus, state, True)
         before = generation_dirs(state)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "index"],
-            env=env,
-            cwd=TREE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and generation_dirs(state) == before:
-            time.sleep(0.05)
-        time.sleep(1.0)
+        process = index_caught_mid_build(env, TREE, state)
         if process.poll() is not None:
             return Outcome(name, False, "the index finished before the signal")
         process.send_signal(signal.SIGTERM)

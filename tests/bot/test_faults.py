@@ -14,6 +14,7 @@ from bot.store import DB_NAME
 from retrieval.engine import SearchEngine
 from tests.bot.conftest import ADMIN_ID, INJURED, bot_process, replies_to, stop
 from tests.fake_bot_api import FakeBotApi
+from tests.long_reindex import add_copies
 from tests.web.server import news_site
 
 
@@ -56,9 +57,7 @@ async def test_sigterm_during_reindex_interrupts_it_and_the_message_says_so(
     dense = settings.model_copy(update={"dense": "on", "embedding_model": model})
     with SearchEngine.open(dense.engine_config()) as engine:
         old = engine.reindex().generation
-    seed = (settings.data_dir / "003_1606ac5bd632e0c6.md").read_text("utf-8")
-    for i in range(150):  # a re-index that takes far longer than the stop may
-        (settings.data_dir / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
+    add_copies(settings.data_dir)
     async with bot_process(fake, settings, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
         admin = fake.make_user(ADMIN_ID)
@@ -94,9 +93,7 @@ async def test_sigterm_during_the_reindex_after_an_added_link_interrupts_it(
     dense = settings.model_copy(update={"dense": "on", "embedding_model": model})
     with SearchEngine.open(dense.engine_config()) as engine:
         old = engine.reindex().generation
-    seed = (settings.data_dir / "003_1606ac5bd632e0c6.md").read_text("utf-8")
-    for i in range(150):  # the re-index after the link embeds these too: far longer than the stop may take
-        (settings.data_dir / f"copy_{i:03}.md").write_text(seed.replace("পারস্পরিক", f"পারস্পরিক{i}"), "utf-8")
+    add_copies(settings.data_dir)
     with news_site() as site:
         async with bot_process(
             fake, settings, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model, SONDHANI_FETCH_ALLOW_PRIVATE="true"
