@@ -5,13 +5,12 @@ never replaces a file already there.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from retrieval import atomic_files
 from retrieval.errors import AlreadyInCorpus
 from retrieval.extraction import Extracted
 from retrieval.urls import normalize_url
@@ -54,17 +53,8 @@ def render_document(extracted: Extracted, cleaned: str, fetched_at: datetime) ->
 
 
 def write_new(target: Path, text: str) -> None:
-    """Write target atomically and never over an existing file (os.link fails when it exists). The
-    temporary file is removed whatever happens, even when writing it fails (disk full, unencodable text)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".web-", suffix=".tmp")
+    """Write target atomically and never over an existing file (retrieval.atomic_files)."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.link(temp, target)
+        atomic_files.write_new(target, text.encode("utf-8"), prefix=".web-")
     except FileExistsError:
         raise AlreadyInCorpus(f"{target.name} already exists in the corpus", target.name) from None
-    finally:
-        os.unlink(temp)

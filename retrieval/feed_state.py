@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from retrieval import atomic_files
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,6 @@ def load_state(path: Path) -> dict[str, FeedState]:
 
 
 def save_state(path: Path, states: dict[str, FeedState]) -> None:
-    """Write all feed states atomically (a temp file, then os.replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write all feed states atomically (retrieval.atomic_files)."""
     payload = {"feeds": [asdict(state) for state in states.values()]}
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".feeds-", delete=False) as tmp:
-        json.dump(payload, tmp, ensure_ascii=False)
-    os.replace(tmp.name, path)
+    atomic_files.replace(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"), prefix=".feeds-")

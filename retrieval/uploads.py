@@ -9,15 +9,13 @@ and writes it with `write_upload` and the plan's fingerprint of the file it repl
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex
 
+from retrieval import atomic_files
 from retrieval.corpus import SUPPORTED_SUFFIXES, LoadResult, load_corpus, parse_file
 from retrieval.errors import CorpusError
 
@@ -91,23 +89,15 @@ def write_upload(data_dir: Path, plan: UploadPlan, data: bytes) -> Path:
     replacement happens only while the old file still has the content it was planned against.
     A temporary file is removed whatever happens."""
     target = data_dir / plan.name
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".upload-", delete=False) as tmp:
-        temp = Path(tmp.name)
-    try:
-        temp.write_bytes(data)
-        if plan.replaces is None:
-            try:
-                os.link(temp, target)  # atomic, and fails rather than overwrite
-            except FileExistsError:
-                raise CorpusError(f"{plan.name} was not added: a file of that name appeared meanwhile") from None
-        else:
-            if not target.exists() or _sha256(target) != plan.replaced_sha256:
-                raise CorpusError(f"{plan.name} was not replaced: it changed since the upload; send the file again")
-            os.replace(temp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    if plan.replaces is None:
+        try:
+            atomic_files.write_new(target, data, prefix=".upload-")  # fails rather than overwrite
+        except FileExistsError:
+            raise CorpusError(f"{plan.name} was not added: a file of that name appeared meanwhile") from None
+    else:
+        if not target.exists() or _sha256(target) != plan.replaced_sha256:
+            raise CorpusError(f"{plan.name} was not replaced: it changed since the upload; send the file again")
+        atomic_files.replace(target, data, prefix=".upload-")
     return target
 
 
