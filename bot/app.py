@@ -5,6 +5,7 @@ Starting it is bot.running; `sondhani run` is bot.serve."""
 from __future__ import annotations
 
 import importlib.util
+import threading
 from typing import Any
 
 from telegram import LinkPreviewOptions
@@ -41,12 +42,14 @@ def build_application(
     if not settings.telegram_bot_token:
         raise ValueError("settings.telegram_bot_token is not set")
     app = _telegram_application(settings, settings.telegram_bot_token, rate_limiter or AIORateLimiter(max_retries=3))
+    shutdown = threading.Event()
     app.bot_data[SERVICES_KEY] = services = Services(
         settings=settings,
         engine=engine,
         store=store,
         user_limiter=UserRateLimiter(settings.user_questions_per_minute),
-        reindexer=Reindexer(engine, progress_interval),
+        reindexer=Reindexer(engine, progress_interval, shutdown),
+        shutdown=shutdown,
         search_k=search_k,
         qid_key=signing_key(settings.telegram_bot_token),
     )

@@ -31,8 +31,8 @@ class Services:
     store: Store
     user_limiter: UserRateLimiter
     reindexer: Reindexer
-    # Set when the bot stops: a re-index after added links or a feed poll stops at its next batch, as
-    # the admin's /reindex does (Reindexer.stop), instead of holding SIGTERM until it ends.
+    # Set when the bot stops: every re-index (an admin's /reindex, after added links, after a feed poll)
+    # stops at its next batch instead of holding SIGTERM until it ends; its generation is discarded.
     shutdown: threading.Event = field(default_factory=threading.Event)
     search_k: int = SEARCH_K
     qid_key: bytes = b""  # signs answer ids (bot.qids), so a forged button id is refused without work

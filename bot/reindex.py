@@ -1,7 +1,8 @@
 """The background re-index: one at a time, in a worker thread of the bot's own process (it owns the
 state directory), reporting progress by editing one message at most every `progress_interval` seconds.
 Questions keep being answered from the serving index meanwhile (the engine swaps atomically).
-`stop()` (at shutdown) cancels it between embedding batches: the message then says it was interrupted.
+The bot's shutdown event (Services.shutdown) cancels it between embedding batches: the message then
+says it was interrupted.
 """
 
 from __future__ import annotations
@@ -81,11 +82,17 @@ PROGRESS_INTERVAL = 3.0  # seconds, at least, between two edits of the progress 
 class Reindexer:
     """Runs `engine.reindex` in the background, at most one at a time."""
 
-    def __init__(self, engine: SearchEngine, progress_interval: float = PROGRESS_INTERVAL) -> None:
+    def __init__(
+        self,
+        engine: SearchEngine,
+        progress_interval: float = PROGRESS_INTERVAL,
+        shutdown: threading.Event | None = None,
+    ) -> None:
+        """shutdown: set when the bot stops; a running re-index then stops at its next batch."""
         self._engine = engine
         self._interval = progress_interval
         self._task: asyncio.Task[Any] | None = None
-        self._cancel = threading.Event()
+        self._shutdown = shutdown or threading.Event()
 
     @property
     def running(self) -> bool:
@@ -107,15 +114,8 @@ class Reindexer:
         """
         if self.running:
             return False
-        self._cancel = threading.Event()
         self._task = application.create_task(self._run(message, texts, rebuild), update=update, name="reindex")
         return True
-
-    async def stop(self) -> None:
-        """Cancel the running re-index at its next batch and wait for it (shutdown: a full re-index with
-        the model on would otherwise hold SIGTERM for minutes). Its generation is discarded."""
-        self._cancel.set()
-        await self.wait()
 
     async def wait(self) -> None:
         """Wait for the current re-index, if any, to finish (its errors go to the error handler)."""
@@ -132,7 +132,7 @@ class Reindexer:
         reporter = asyncio.create_task(self._report(message, progress, texts))
         try:
             report = await asyncio.to_thread(
-                self._engine.reindex, rebuild=rebuild, progress=on_progress, cancel=self._cancel
+                self._engine.reindex, rebuild=rebuild, progress=on_progress, cancel=self._shutdown
             )
         except ReindexCancelled:
             log.info("Re-index interrupted: the previous index keeps serving")

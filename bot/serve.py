@@ -67,8 +67,8 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
                 await stop.wait()
                 log.info("Stopping: finishing the updates in hand")
                 services = app.bot_data[SERVICES_KEY]
-                services.shutdown.set()  # a re-index after links or a feed poll stops at its next batch
-                await services.reindexer.stop()  # so does an admin's /reindex
+                services.shutdown.set()  # every re-index in flight stops at its next batch
+                await services.reindexer.wait()  # an admin's /reindex reports "interrupted" first
         except webhook.WebhookUnavailable as exc:
             log.error("The webhook server %s: set SONDHANI_WEBHOOK_LISTEN / SONDHANI_WEBHOOK_PORT", exc)
             return 1
