@@ -39,6 +39,16 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _lexical_config(env: dict[str, str]) -> EngineConfig:
+    """The engine config of the CLI's corpus and state in env, lexical only (to hold its state directory)."""
+    return EngineConfig(
+        data_dir=Path(env["SONDHANI_DATA_DIR"]),
+        state_dir=Path(env["SONDHANI_STATE_DIR"]),
+        embedding_model=None,
+        dense_mode="off",
+    )
+
+
 def _sondhani(
     args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
@@ -123,13 +133,7 @@ def test_index_bar_shows_embedding_rate_and_time_left(tmp_path: Path) -> None:
 
 def test_index_refuses_while_another_process_owns_the_state(tmp_path: Path) -> None:
     env = _env(tmp_path)
-    config = EngineConfig(
-        data_dir=Path(env["SONDHANI_DATA_DIR"]),
-        state_dir=Path(env["SONDHANI_STATE_DIR"]),
-        embedding_model=None,
-        dense_mode="off",
-    )
-    with SearchEngine.open(config):
+    with SearchEngine.open(_lexical_config(env)):
         refused = _sondhani(["index"], env)
     assert refused.returncode == 1
     assert "in use by another Sondhani process" in refused.stderr and "Traceback" not in refused.stderr
@@ -286,13 +290,7 @@ def test_a_held_state_directory_gets_a_hint_that_fits_the_command(
     tmp_path: Path, command: list[str], hint: str
 ) -> None:
     env = _env(tmp_path)
-    config = EngineConfig(
-        data_dir=Path(env["SONDHANI_DATA_DIR"]),
-        state_dir=Path(env["SONDHANI_STATE_DIR"]),
-        embedding_model=None,
-        dense_mode="off",
-    )
-    with SearchEngine.open(config):
+    with SearchEngine.open(_lexical_config(env)):
         refused = _sondhani(command, env)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and hint in refused.stderr
     assert ("/reindex" in refused.stderr) == (command[0] == "index")

@@ -168,6 +168,14 @@ async def start_process(fake: FakeBotApi, settings: Settings, **extra: str) -> a
     )
 
 
+async def answer_text(fake: FakeBotApi, question: str, user_id: int = 4321) -> str:
+    """What the bot replies to `question` asked in a private chat (a bot running in another process)."""
+    user = fake.make_user(user_id)
+    asked = fake.send_message(fake.private_chat(user), user, question)
+    (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, asked), timeout=30)
+    return str(answer["text"])
+
+
 @contextlib.asynccontextmanager
 async def bot_process(fake: FakeBotApi, settings: Settings, **extra: str) -> AsyncIterator[asyncio.subprocess.Process]:
     """The bot as a real process for the block; killed at the end if a test left it running."""

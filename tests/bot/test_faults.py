@@ -12,7 +12,7 @@ from bot.messages.bengali import BN
 from bot.settings import Settings
 from bot.store import DB_NAME
 from retrieval.engine import SearchEngine
-from tests.bot.conftest import ADMIN_ID, INJURED, bot_process, replies_to, stop
+from tests.bot.conftest import ADMIN_ID, INJURED, answer_text, bot_process, replies_to, stop
 from tests.fake_bot_api import FakeBotApi
 from tests.long_reindex import add_copies
 from tests.web.server import news_site
@@ -34,10 +34,7 @@ async def test_damaged_bot_database_and_index_are_set_aside_and_the_bot_answers(
     (settings.state_dir / DB_NAME).write_bytes(b"this is not an SQLite database" * 200)
     async with bot_process(fake, settings) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
-        user = fake.make_user(4321)
-        question = fake.send_message(fake.private_chat(user), user, INJURED)
-        (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question), timeout=30)
-        assert "১." in answer["text"]
+        assert "১." in await answer_text(fake, INJURED)
         log = await stop(process)
     assert process.returncode == 0 and "Traceback" not in log, log
     index_line, store_line = warning_lines(log)

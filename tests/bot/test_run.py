@@ -16,7 +16,7 @@ from bot.serve import run_bot
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER
 from retrieval.engine import SearchEngine
-from tests.bot.conftest import ADMIN_ID, INJURED, bot_process, make_settings, replies_to, start_bot, stop
+from tests.bot.conftest import ADMIN_ID, INJURED, answer_text, bot_process, make_settings, replies_to, start_bot, stop
 from tests.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,10 +61,7 @@ async def test_a_real_process_answers_and_stops_cleanly_on_sigterm(fake: FakeBot
         engine.reindex()
     async with bot_process(fake, settings) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
-        user = fake.make_user(4321)
-        question = fake.send_message(fake.private_chat(user), user, INJURED)
-        (answer, *_) = await fake.wait_for_sent(lambda m: replies_to(m, question), timeout=30)
-        assert "১." in answer["text"]
+        assert "১." in await answer_text(fake, INJURED)
         log = await stop(process)
     assert process.returncode == 0, log
     assert "Search engine loaded in" in log and "Stopped cleanly" in log
