@@ -188,10 +188,10 @@ async def bot_process(fake: FakeBotApi, settings: Settings, **extra: str) -> Asy
             await process.wait()
 
 
-async def stop(process: asyncio.subprocess.Process) -> str:
-    """SIGTERM, then the process's log."""
+async def stop(process: asyncio.subprocess.Process, timeout: float = 60) -> str:
+    """SIGTERM, then the process's log (it must exit within `timeout` seconds)."""
     process.send_signal(signal.SIGTERM)
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=timeout)
     return stderr.decode()
 
 

@@ -62,7 +62,7 @@ async def test_a_real_process_answers_and_stops_cleanly_on_sigterm(fake: FakeBot
     async with bot_process(fake, settings) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
         assert "১." in await answer_text(fake, INJURED)
-        log = await stop(process)
+        log = await stop(process, timeout=30)  # as before the helper: 30 s to stop
     assert process.returncode == 0, log
     assert "Search engine loaded in" in log and "Stopped cleanly" in log
     assert "Traceback" not in log
