@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks.common import BN_NEWS_QA, config_for, temp_corpus
 from bot.store import Store
-from bot.store.questions import QuestionRecord
+from bot.store.question_log import QuestionRecord
 from retrieval import SearchEngine
 
 

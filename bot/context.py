@@ -10,10 +10,10 @@ from typing import Any, cast
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.jobs.reindex import Reindexer
 from bot.messages.language import texts_for
 from bot.messages.texts import Texts
 from bot.ratelimit import UserRateLimiter
-from bot.reindex import Reindexer
 from bot.settings import Settings
 from bot.store import Store
 from retrieval import SearchEngine

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 
-from bot.store.questions import new_qid
+from bot.store.question_log import new_qid
 
 RANDOM_CHARS = 8
 SIGNED_LENGTH = 16

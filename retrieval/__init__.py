@@ -13,163 +13,127 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from retrieval.config import DEFAULT_DENSE_MODE, DEFAULT_EMBEDDING_MODEL, DenseMode, EngineConfig
-    from retrieval.corpus import SUPPORTED_SUFFIXES, load_corpus
-    from retrieval.encoder import BUNDLED_MODEL, load_encoder
-    from retrieval.engine import SearchEngine
-    from retrieval.errors import (
-        CorpusError,
-        IndexDamaged,
-        IndexMissing,
-        ModelUnavailable,
-        PageRefused,
-        ReindexCancelled,
-        ReindexInProgress,
-        SondhaniError,
-        StateLocked,
-    )
-    from retrieval.evaluate import Question, evaluate_questions, format_report, group_identical, load_questions
-    from retrieval.extraction import extract
-    from retrieval.feed_state import FeedState, load_state
-    from retrieval.feeds import PollReport, poll_feeds
-    from retrieval.fetch_policy import FetchPolicy
-    from retrieval.fetching import fetch
-    from retrieval.furniture_phrases import BENGALI_MONTHS
-    from retrieval.integrity import move_aside, sqlite_problem
-    from retrieval.models import (
-        NO_ANSWER_TEXT,
-        Article,
-        ArticleInfo,
-        EngineStatus,
-        Hit,
-        IndexReport,
-        IndexStage,
-        NoAnswerReason,
-        Passage,
-        SearchResult,
-        Skipped,
-    )
-    from retrieval.ranking import decide, fuse
-    from retrieval.signals import Signals, lexical_confidence
-    from retrieval.text import normalize, sentence_ends
-    from retrieval.tuning import RetrievalTuning
-    from retrieval.uploads import UploadPlan, plan_upload, write_upload
-    from retrieval.webpages import AddedArticle, add_from_url
+if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and linters
+    from retrieval.config import DEFAULT_DENSE_MODE as DEFAULT_DENSE_MODE
+    from retrieval.config import DEFAULT_EMBEDDING_MODEL as DEFAULT_EMBEDDING_MODEL
+    from retrieval.config import DenseMode as DenseMode
+    from retrieval.config import EngineConfig as EngineConfig
+    from retrieval.corpus.loader import SUPPORTED_SUFFIXES as SUPPORTED_SUFFIXES
+    from retrieval.corpus.loader import load_corpus as load_corpus
+    from retrieval.corpus.uploads import UploadPlan as UploadPlan
+    from retrieval.corpus.uploads import plan_upload as plan_upload
+    from retrieval.corpus.uploads import write_upload as write_upload
+    from retrieval.encoders.encoder import BUNDLED_MODEL as BUNDLED_MODEL
+    from retrieval.encoders.encoder import load_encoder as load_encoder
+    from retrieval.engine import SearchEngine as SearchEngine
+    from retrieval.errors import CorpusError as CorpusError
+    from retrieval.errors import IndexDamaged as IndexDamaged
+    from retrieval.errors import IndexMissing as IndexMissing
+    from retrieval.errors import ModelUnavailable as ModelUnavailable
+    from retrieval.errors import PageRefused as PageRefused
+    from retrieval.errors import ReindexCancelled as ReindexCancelled
+    from retrieval.errors import ReindexInProgress as ReindexInProgress
+    from retrieval.errors import SondhaniError as SondhaniError
+    from retrieval.errors import StateLocked as StateLocked
+    from retrieval.evaluation import Question as Question
+    from retrieval.evaluation import evaluate_questions as evaluate_questions
+    from retrieval.evaluation import format_report as format_report
+    from retrieval.evaluation import group_identical as group_identical
+    from retrieval.evaluation import load_questions as load_questions
+    from retrieval.feeds.polling import PollReport as PollReport
+    from retrieval.feeds.polling import poll_feeds as poll_feeds
+    from retrieval.feeds.state import FeedState as FeedState
+    from retrieval.feeds.state import load_state as load_state
+    from retrieval.index.integrity import move_aside as move_aside
+    from retrieval.index.integrity import sqlite_problem as sqlite_problem
+    from retrieval.records import NO_ANSWER_TEXT as NO_ANSWER_TEXT
+    from retrieval.records import Article as Article
+    from retrieval.records import ArticleInfo as ArticleInfo
+    from retrieval.records import EngineStatus as EngineStatus
+    from retrieval.records import Hit as Hit
+    from retrieval.records import IndexReport as IndexReport
+    from retrieval.records import IndexStage as IndexStage
+    from retrieval.records import NoAnswerReason as NoAnswerReason
+    from retrieval.records import Passage as Passage
+    from retrieval.records import SearchResult as SearchResult
+    from retrieval.records import Skipped as Skipped
+    from retrieval.search.evidence import Signals as Signals
+    from retrieval.search.evidence import lexical_confidence as lexical_confidence
+    from retrieval.search.ranking import decide as decide
+    from retrieval.search.ranking import fuse as fuse
+    from retrieval.search.tuning import RetrievalTuning as RetrievalTuning
+    from retrieval.text.analyser import normalize as normalize
+    from retrieval.text.analyser import sentence_ends as sentence_ends
+    from retrieval.text.furniture_phrases import BENGALI_MONTHS as BENGALI_MONTHS
+    from retrieval.web.extraction import extract as extract
+    from retrieval.web.fetch_policy import FetchPolicy as FetchPolicy
+    from retrieval.web.fetching import fetch as fetch
+    from retrieval.web.from_link import AddedArticle as AddedArticle
+    from retrieval.web.from_link import add_from_url as add_from_url
 
-# Each exported name and the submodule that defines it. No name may equal a submodule's name: importing
-# retrieval.x sets the package attribute x to that module (hence evaluate_questions, not evaluate).
+# Each exported name and the submodule that defines it (the imports above say the same for type checkers).
+# No name may equal a top-level submodule's name: importing retrieval.x sets the package attribute x to
+# that module (hence evaluate_questions, not evaluate).
 _HOMES: dict[str, str] = {
-    **dict.fromkeys(["DEFAULT_DENSE_MODE", "DEFAULT_EMBEDDING_MODEL", "DenseMode", "EngineConfig"], "config"),
-    **dict.fromkeys(["SUPPORTED_SUFFIXES", "load_corpus"], "corpus"),
-    **dict.fromkeys(["BUNDLED_MODEL", "load_encoder"], "encoder"),
+    "DEFAULT_DENSE_MODE": "config",
+    "DEFAULT_EMBEDDING_MODEL": "config",
+    "DenseMode": "config",
+    "EngineConfig": "config",
+    "SUPPORTED_SUFFIXES": "corpus.loader",
+    "load_corpus": "corpus.loader",
+    "UploadPlan": "corpus.uploads",
+    "plan_upload": "corpus.uploads",
+    "write_upload": "corpus.uploads",
+    "BUNDLED_MODEL": "encoders.encoder",
+    "load_encoder": "encoders.encoder",
     "SearchEngine": "engine",
-    "BENGALI_MONTHS": "furniture_phrases",
-    **dict.fromkeys(
-        [
-            "CorpusError",
-            "IndexDamaged",
-            "IndexMissing",
-            "ModelUnavailable",
-            "PageRefused",
-            "ReindexCancelled",
-            "ReindexInProgress",
-            "SondhaniError",
-            "StateLocked",
-        ],
-        "errors",
-    ),
-    **dict.fromkeys(
-        ["Question", "evaluate_questions", "format_report", "group_identical", "load_questions"], "evaluate"
-    ),
-    "extract": "extraction",
-    **dict.fromkeys(["FeedState", "load_state"], "feed_state"),
-    **dict.fromkeys(["PollReport", "poll_feeds"], "feeds"),
-    "FetchPolicy": "fetch_policy",
-    "fetch": "fetching",
-    **dict.fromkeys(["move_aside", "sqlite_problem"], "integrity"),
-    **dict.fromkeys(
-        [
-            "NO_ANSWER_TEXT",
-            "Article",
-            "ArticleInfo",
-            "EngineStatus",
-            "Hit",
-            "IndexReport",
-            "IndexStage",
-            "NoAnswerReason",
-            "Passage",
-            "SearchResult",
-            "Skipped",
-        ],
-        "models",
-    ),
-    **dict.fromkeys(["decide", "fuse"], "ranking"),
-    **dict.fromkeys(["Signals", "lexical_confidence"], "signals"),
-    **dict.fromkeys(["normalize", "sentence_ends"], "text"),
-    "RetrievalTuning": "tuning",
-    **dict.fromkeys(["UploadPlan", "plan_upload", "write_upload"], "uploads"),
-    **dict.fromkeys(["AddedArticle", "add_from_url"], "webpages"),
+    "CorpusError": "errors",
+    "IndexDamaged": "errors",
+    "IndexMissing": "errors",
+    "ModelUnavailable": "errors",
+    "PageRefused": "errors",
+    "ReindexCancelled": "errors",
+    "ReindexInProgress": "errors",
+    "SondhaniError": "errors",
+    "StateLocked": "errors",
+    "Question": "evaluation",
+    "evaluate_questions": "evaluation",
+    "format_report": "evaluation",
+    "group_identical": "evaluation",
+    "load_questions": "evaluation",
+    "PollReport": "feeds.polling",
+    "poll_feeds": "feeds.polling",
+    "FeedState": "feeds.state",
+    "load_state": "feeds.state",
+    "move_aside": "index.integrity",
+    "sqlite_problem": "index.integrity",
+    "NO_ANSWER_TEXT": "records",
+    "Article": "records",
+    "ArticleInfo": "records",
+    "EngineStatus": "records",
+    "Hit": "records",
+    "IndexReport": "records",
+    "IndexStage": "records",
+    "NoAnswerReason": "records",
+    "Passage": "records",
+    "SearchResult": "records",
+    "Skipped": "records",
+    "Signals": "search.evidence",
+    "lexical_confidence": "search.evidence",
+    "decide": "search.ranking",
+    "fuse": "search.ranking",
+    "RetrievalTuning": "search.tuning",
+    "normalize": "text.analyser",
+    "sentence_ends": "text.analyser",
+    "BENGALI_MONTHS": "text.furniture_phrases",
+    "extract": "web.extraction",
+    "FetchPolicy": "web.fetch_policy",
+    "fetch": "web.fetching",
+    "AddedArticle": "web.from_link",
+    "add_from_url": "web.from_link",
 }
 
-__all__ = [
-    "DEFAULT_DENSE_MODE",
-    "DEFAULT_EMBEDDING_MODEL",
-    "AddedArticle",
-    "Article",
-    "ArticleInfo",
-    "BENGALI_MONTHS",
-    "BUNDLED_MODEL",
-    "CorpusError",
-    "DenseMode",
-    "EngineConfig",
-    "EngineStatus",
-    "FeedState",
-    "FetchPolicy",
-    "Hit",
-    "IndexDamaged",
-    "IndexMissing",
-    "IndexReport",
-    "IndexStage",
-    "ModelUnavailable",
-    "NO_ANSWER_TEXT",
-    "NoAnswerReason",
-    "PageRefused",
-    "Passage",
-    "PollReport",
-    "Question",
-    "ReindexCancelled",
-    "ReindexInProgress",
-    "RetrievalTuning",
-    "SUPPORTED_SUFFIXES",
-    "SearchEngine",
-    "SearchResult",
-    "Signals",
-    "Skipped",
-    "SondhaniError",
-    "StateLocked",
-    "UploadPlan",
-    "add_from_url",
-    "decide",
-    "evaluate_questions",
-    "extract",
-    "fetch",
-    "format_report",
-    "fuse",
-    "group_identical",
-    "lexical_confidence",
-    "load_corpus",
-    "load_encoder",
-    "load_questions",
-    "load_state",
-    "move_aside",
-    "normalize",
-    "plan_upload",
-    "poll_feeds",
-    "sentence_ends",
-    "sqlite_problem",
-    "write_upload",
-]
+__all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from retrieval.encoder import BUNDLED_MODEL
+from retrieval.encoders.encoder import BUNDLED_MODEL
 
 DenseMode = Literal["auto", "on", "off"]
 

@@ -18,15 +18,20 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from retrieval import corpus, indexer, uploads
-from retrieval.catalog import Catalog, Generation
 from retrieval.config import EngineConfig
-from retrieval.dense import ChromaCollection, ChromaStore
-from retrieval.dense_choice import decide_dense, load_model, sample_words
-from retrieval.encoder import Encoder
+from retrieval.corpus import loader as corpus
+from retrieval.corpus import uploads
+from retrieval.encoders.dense_mode import decide_dense, load_model, sample_words
+from retrieval.encoders.encoder import Encoder
 from retrieval.errors import IndexDamaged, IndexMissing, ReindexInProgress
-from retrieval.housekeeping import collect_garbage
-from retrieval.models import (
+from retrieval.index import build as indexer
+from retrieval.index.catalog import Catalog, Generation
+from retrieval.index.housekeeping import collect_garbage
+from retrieval.index.readback import Serving, read_generation, stored_vectors
+from retrieval.index.snapshot import Snapshot
+from retrieval.index.state_lock import StateLock
+from retrieval.index.vector_store import ChromaCollection, ChromaStore
+from retrieval.records import (
     ArticleInfo,
     EngineStatus,
     IndexReport,
@@ -35,11 +40,8 @@ from retrieval.models import (
     ProgressCallback,
     SearchResult,
 )
-from retrieval.retriever import Retriever
-from retrieval.serving import Serving, read_generation, stored_vectors
-from retrieval.signals import Signals
-from retrieval.snapshot import Snapshot
-from retrieval.statelock import StateLock
+from retrieval.search.evidence import Signals
+from retrieval.search.retriever import Retriever
 
 log = logging.getLogger(__name__)
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from retrieval import DEFAULT_DENSE_MODE, DEFAULT_EMBEDDING_MODEL, DenseMode, EngineConfig, SearchEngine
-from retrieval.text import tidy
+from retrieval.text.analyser import tidy
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 FIRST_PAGE = 3  # the bot shows three passages before "next"
 
 # Example question -> words of the passages that answer it (any one on the first page will do).

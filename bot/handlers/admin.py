@@ -16,8 +16,8 @@ from bot.context import BotContext, Services, is_admin, message_of, query_of, te
 from bot.messages.texts import Texts
 from bot.render import esc, upload_keyboard
 from bot.settings import Settings
+from bot.store.held_uploads import PendingUpload
 from bot.store.stats import ChatCount
-from bot.store.uploads import PendingUpload
 from retrieval import SUPPORTED_SUFFIXES, CorpusError, UploadPlan, plan_upload, write_upload
 
 

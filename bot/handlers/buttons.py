@@ -16,7 +16,7 @@ from bot.context import BotContext, Services, query_of, texts
 from bot.handlers.general import SOURCES_PER_PAGE
 from bot.qids import is_signed
 from bot.render import answer_keyboard, answer_page, page_count, question_shown, sources_keyboard, sources_page
-from bot.store.questions import HitRef, QuestionRecord, StoredQuestion
+from bot.store.question_log import HitRef, QuestionRecord, StoredQuestion
 from retrieval import Hit, IndexMissing, Passage, SearchResult
 
 log = logging.getLogger(__name__)

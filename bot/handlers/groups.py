@@ -11,7 +11,7 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.context import BotContext, message_of, texts
-from bot.handlers.common import answer_question
+from bot.handlers.answering import answer_question
 
 
 class RepliesToBot(filters.MessageFilter):

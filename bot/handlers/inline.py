@@ -14,9 +14,9 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.context import BotContext, texts
-from bot.questions import question_problem
+from bot.question_rules import question_problem
 from bot.render import first_line, headline, shorten, single_hit
-from bot.store.questions import QuestionRecord
+from bot.store.question_log import QuestionRecord
 from retrieval import IndexMissing
 
 MIN_QUERY_CHARS = 3

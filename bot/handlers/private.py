@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext, message_of, texts
-from bot.handlers.common import answer_question
+from bot.handlers.answering import answer_question
 
 
 async def question(update: Update, context: BotContext) -> None:

@@ -15,10 +15,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import feeds as feed_polling
 from bot import render
 from bot.context import BotContext
 from bot.handlers import admin, buttons, general, groups, inline, links, private
+from bot.jobs import feed_poller as feed_polling
 from bot.settings import Settings
 
 # What a private chat sends that is not text: answered with "type your question" instead of silence.

@@ -1,5 +1,5 @@
 """The command menus Telegram shows (name, description): everyone's, and the admins' additions. In
-Bengali only: the menus are published once per scope (bot.running.publish_commands), not per language."""
+Bengali only: the menus are published once per scope (bot.server.running.publish_commands), not per language."""
 
 from __future__ import annotations
 

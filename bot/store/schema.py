@@ -23,7 +23,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE result_hits (
         qid      TEXT NOT NULL REFERENCES questions (qid) ON DELETE CASCADE,
         position INTEGER NOT NULL,          -- 0-based, best first
-        hit      TEXT NOT NULL,             -- JSON of retrieval.models.Hit
+        hit      TEXT NOT NULL,             -- JSON of retrieval.records.Hit
         PRIMARY KEY (qid, position)
     ) WITHOUT ROWID;
     CREATE TABLE feedback (

@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot.app import build_application
 from bot.context import BotApplication
-from bot.running import running
+from bot.server.application import build_application
+from bot.server.running import running
 from bot.settings import Settings
 from bot.store import DB_NAME, Store
 from retrieval.engine import SearchEngine
-from tests.fake_bot_api import FakeBotApi
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.paths import REPO as ROOT
 
 ADMIN_ID = 4242
 USER_ID = 777
@@ -33,7 +34,6 @@ WONSAN = "উত্তর কোরিয়া ওনসানের বৈঠ�
 UNANSWERABLE = "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?"
 
 Json = dict[str, Any]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -145,7 +145,7 @@ async def start_bot(fake: FakeBotApi, settings: Settings, *, index: bool = True)
 
 RUN_BOT = (
     "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr);"
-    "from bot.serve import run_bot; from bot.settings import Settings;"
+    "from bot.server.serve import run_bot; from bot.settings import Settings;"
     "sys.exit(run_bot(Settings(_env_file=None)))"
 )
 

@@ -8,8 +8,8 @@ import regex
 from bot import render
 from bot.messages.bengali import BN
 from bot.messages.english import EN
-from retrieval.models import ArticleInfo, Hit
-from tests.fake_bot_api import parse_html
+from retrieval.records import ArticleInfo, Hit
+from tests.support.fake_bot_api import parse_html
 
 SENTENCE = 'এটি একটি দীর্ঘ বাক্য, যেখানে <script> & "উদ্ধৃতি" আছে। '
 

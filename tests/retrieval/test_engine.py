@@ -11,8 +11,8 @@ import pytest
 from retrieval.config import EngineConfig
 from retrieval.engine import SearchEngine
 from retrieval.errors import CorpusError, IndexMissing, ReindexInProgress, StateLocked
-from retrieval.indexer import generation_dir
-from retrieval.text import normalize
+from retrieval.index.build import generation_dir
+from retrieval.text.analyser import normalize
 
 CASUALTIES = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
 

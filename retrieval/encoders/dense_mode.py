@@ -1,0 +1,74 @@
+"""Whether dense (embedding) search is on, and the one-line note that says why.
+
+The engine serves lexical (BM25) results alone rather than fail: when the model cannot be loaded, or when
+its tokenizer breaks too many Bengali words for its vectors to be trusted (unless the operator forced
+dense search on). The note is what `status` shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from retrieval.config import DenseMode, EngineConfig
+from retrieval.corpus import loader as corpus
+from retrieval.encoders.encoder import BENGALI_COVERAGE_NEEDED, Encoder, load_encoder
+from retrieval.errors import ModelUnavailable
+from retrieval.records import Passage
+from retrieval.text.analyser import terms
+
+log = logging.getLogger(__name__)
+COVERAGE_SAMPLE_WORDS = 2000
+
+
+def load_model(config: EngineConfig) -> tuple[Encoder | None, str | None]:
+    """(the model, None) once loaded; (None, the note saying why dense search is off) when it cannot be;
+    (None, None) when no model is configured or dense mode is off."""
+    name = config.embedding_model
+    if config.dense_mode == "off" or not name:
+        return None, None
+    started = time.perf_counter()
+    try:
+        embedder = load_encoder(
+            name,
+            threads=config.embedding_threads,
+            device=config.embedding_device,
+            hub_offline=config.hub_offline,
+        )
+    except ModelUnavailable as exc:
+        note = f"dense search is off: {exc}; serving lexical (BM25) results only"
+        log.warning("%s", note)
+        return None, note
+    log.info("embedding model %s loaded in %.2f s", embedder.identity, time.perf_counter() - started)
+    return embedder, None
+
+
+def decide_dense(embedder: Encoder, dense_mode: DenseMode, sample_words: Callable[[], list[str]]) -> tuple[bool, str]:
+    """(dense on?, the note): use the model only if it reads Bengali (or the operator forced it on)."""
+    coverage = embedder.bengali_coverage(sample_words)
+    if dense_mode == "on" or coverage >= BENGALI_COVERAGE_NEEDED:
+        return True, f"dense search on with {embedder.identity} (Bengali word coverage {coverage:.0%})"
+    note = (
+        f"dense search off: {embedder.identity} keeps only {coverage:.0%} of Bengali words intact "
+        f"(needs {BENGALI_COVERAGE_NEEDED:.0%}); serving lexical (BM25) results only"
+    )
+    log.warning("%s", note)
+    return False, note
+
+
+def sample_words(passages: Sequence[Passage] | None, data_dir: Path) -> list[str]:
+    """Distinct Bengali words from the serving passages (or the corpus files before any index)."""
+    if passages is not None:
+        texts = [p.text for p in passages[:500]]
+    else:
+        texts = [a.text for a in corpus.load_corpus(data_dir).articles[:50]]
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in terms(text):
+            if any("\u0980" <= c <= "\u09ff" for c in word):
+                seen.setdefault(word)
+            if len(seen) >= COVERAGE_SAMPLE_WORDS:
+                return list(seen)
+    return list(seen)

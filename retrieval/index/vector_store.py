@@ -1,0 +1,172 @@
+"""Chroma as the dense vector store: one collection per index generation, our own embeddings.
+
+Collections are created with `embedding_function=None` so Chroma never downloads its default
+model, and are named `passages_<instance>_<generation>` because Chroma cannot rename onto an existing
+name; the instance id (one per state directory) keeps replicas that share a Chroma server apart.
+
+The local engine's files are ours alone: a chroma.sqlite3 it cannot open is moved aside (the vectors
+are re-created from the embedding cache), and folders no live collection owns are removed at open
+(chromadb's delete_collection leaves a collection's segment folder behind: chroma-core/chroma#5259).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.client import Client
+from chromadb.api.shared_system_client import SharedSystemClient
+from chromadb.config import Settings as ChromaSettings
+
+from retrieval.index.integrity import move_aside
+
+log = logging.getLogger(__name__)
+SEGMENT_DIR = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class ChromaCollection:
+    """A generation's vectors; answers nearest-neighbour queries as (passage_id, cosine similarity)."""
+
+    def __init__(self, collection: chromadb.Collection) -> None:
+        self._collection = collection
+
+    def count(self) -> int:
+        """How many vectors the collection holds."""
+        return int(self._collection.count())
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        k = min(k, self._collection.count())
+        if k <= 0:
+            return []
+        found = self._collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
+        distances = found["distances"]
+        assert distances is not None  # asked for with include=["distances"]
+        return [(pid, 1.0 - float(dist)) for pid, dist in zip(found["ids"][0], distances[0], strict=True)]
+
+
+class ChromaStore:
+    """The embedded PersistentClient under the state directory, or a Chroma server (HttpClient)."""
+
+    def __init__(self, state_dir: Path, instance: str, url: str | None = None) -> None:
+        self._prefix = f"passages_{instance}_"
+        self.recovered: str | None = None  # one line, when damaged local files were moved aside at open
+        self._path: Path | None = None if url else state_dir / "chroma"
+        settings = ChromaSettings(anonymized_telemetry=False)
+        self._client: ClientAPI
+        if url:
+            parsed = urlparse(url)
+            self._client = chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        else:
+            self._client = self._open_local(state_dir / "chroma", settings)
+
+    def _open_local(self, path: Path, settings: ChromaSettings) -> ClientAPI:
+        """The PersistentClient, after moving a directory it cannot read aside (once)."""
+        client: ClientAPI | None = None
+        try:
+            client = chromadb.PersistentClient(path=str(path), settings=settings)
+            client.list_collections()
+            return client
+        except chromadb.errors.ChromaError as exc:
+            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            _forget_engine(path, client)
+        aside = move_aside(path)
+        self.recovered = f"the vector store {path.name}/ was damaged ({problem}): moved to {aside.name}, started afresh"
+        log.warning("%s", self.recovered)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+
+    def create(self, generation: str, ids: list[str], vectors: np.ndarray) -> ChromaCollection:
+        """Create a generation's collection and add every vector, in batches Chroma accepts."""
+        collection = self._client.create_collection(
+            self._prefix + generation, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        batch = self._client.get_max_batch_size()
+        for start in range(0, len(ids), batch):
+            collection.add(ids=ids[start : start + batch], embeddings=vectors[start : start + batch].tolist())
+        return ChromaCollection(collection)
+
+    def open(self, generation: str) -> ChromaCollection | None:
+        """The collection of a generation, or None when it does not exist."""
+        try:
+            return ChromaCollection(self._client.get_collection(self._prefix + generation, embedding_function=None))
+        except (ValueError, chromadb.errors.NotFoundError):
+            return None
+
+    def drop(self, generation: str) -> None:
+        """Delete a generation's collection if it exists."""
+        try:
+            self._client.delete_collection(self._prefix + generation)
+        except (ValueError, chromadb.errors.NotFoundError):
+            pass
+
+    def close(self) -> None:
+        """Release the client: chromadb keeps one engine per path in a process, and the next owner of the
+        state directory (this process or another) must read the files afresh."""
+        if isinstance(self._client, Client):
+            self._client.close()
+
+    def collect_orphans(self, keep: str | None) -> list[str]:
+        """Local engine only: drop every collection but generation `keep`'s (whatever instance made it:
+        a lost catalog gets a new instance id) and delete the segment folders no live collection owns.
+        Returns what was removed. A shared server is left alone: other replicas' collections live there."""
+        if self._path is None:
+            return []
+        removed = []
+        for collection in self._client.list_collections():
+            if collection.name != self._prefix + (keep or "") and collection.name.startswith("passages_"):
+                self._client.delete_collection(collection.name)
+                removed.append(collection.name)
+        return removed + self.remove_dead_segment_folders()
+
+    def remove_dead_segment_folders(self) -> list[str]:
+        """Local engine only: delete the vector-index folders that no live collection references
+        (Chroma's delete_collection leaves them behind, chroma-core/chroma#5259). Safe while other
+        collections are being read: a live collection's segment is always in the `segments` table."""
+        if self._path is None:
+            return []
+        database = self._path / "chroma.sqlite3"
+        if not database.exists():
+            return []
+        try:
+            db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+            try:
+                live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+            finally:
+                db.close()
+        except sqlite3.Error as exc:  # unsure which folders are live: delete none
+            log.warning("Not collecting Chroma's segment folders: cannot read its segments table (%s)", exc)
+            return []
+        removed = []
+        for folder in self._path.iterdir():
+            if folder.is_dir() and SEGMENT_DIR.fullmatch(folder.name) and folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+        return removed
+
+    def generations(self) -> list[str]:
+        """Generations that have a collection here."""
+        return [c.name[len(self._prefix) :] for c in self._client.list_collections() if c.name.startswith(self._prefix)]
+
+
+def _forget_engine(path: Path, client: ClientAPI | None) -> None:
+    """Drop chromadb's cached engine for `path` after it failed to read the files: chromadb shares one
+    engine per path in a process, and a later client must not get the broken one back. Its own release
+    (Client.close) can fail on a half-started engine, so the cache entry is removed directly."""
+    if isinstance(client, Client):
+        try:
+            client.close()
+        except Exception as exc:  # noqa: BLE001 - chromadb's stop() of a half-started engine; nothing to keep
+            log.debug("closing the damaged Chroma client failed: %s", exc)
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)

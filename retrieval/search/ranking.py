@@ -1,0 +1,50 @@
+"""Fuse a question's rankings and decide whether anything answers it.
+
+Pure functions of a question's signals and a tuning: the benchmarks call them with many tunings over
+the same signals (benchmarks/fusion_sweep.py), so what they read is the `RankingSignals` protocol.
+"""
+
+from __future__ import annotations
+
+from retrieval.records import NoAnswerReason
+from retrieval.search.evidence import RankingSignals
+from retrieval.search.fusion import reciprocal_rank_fusion
+from retrieval.search.tuning import RetrievalTuning
+
+
+def rank(signals: RankingSignals, tuning: RetrievalTuning) -> tuple[list[tuple[str, float]], NoAnswerReason | None]:
+    """The fused ranking, or nothing and the reason when no leading passage answers the question."""
+    fused = fuse(signals, tuning)
+    reason = decide(signals, fused, tuning)
+    return ([], reason) if reason else (fused, None)
+
+
+def dense_weight(confidence: float, tuning: RetrievalTuning) -> float:
+    """The model's weight in the fusion, falling linearly from `dense_weight_max` (lexical search
+    covers little of the question) to `dense_weight_min` (it covers it well)."""
+    low, high = tuning.confident_coverage_low, tuning.confident_coverage_high
+    share = 1.0 if confidence <= low else 0.0 if confidence >= high else (high - confidence) / (high - low)
+    return tuning.dense_weight_min + share * (tuning.dense_weight_max - tuning.dense_weight_min)
+
+
+def fuse(signals: RankingSignals, tuning: RetrievalTuning) -> list[tuple[str, float]]:
+    """One ranking from the lexical, best-sentence and dense rankings (reciprocal-rank fusion)."""
+    dense_ids = [pid for pid, _ in signals.dense]
+    if signals.script == "english":
+        return reciprocal_rank_fusion([dense_ids], [1.0], k=tuning.rrf_k)
+    weights = [tuning.lexical_weight, tuning.sentence_weight, dense_weight(signals.lexical_confidence(), tuning)]
+    return reciprocal_rank_fusion([signals.lexical, signals.sentence, dense_ids], weights, k=tuning.rrf_k)
+
+
+def decide(signals: RankingSignals, fused: list[tuple[str, float]], tuning: RetrievalTuning) -> NoAnswerReason | None:
+    """None when the leading passages answer the question, else why not."""
+    if signals.script == "english":
+        return None if signals.top_similarity >= tuning.min_english_similarity else "low_similarity"
+    leaders = [pid for pid, _ in fused[: tuning.leaders]] + signals.lexical[: tuning.leaders]
+    needed = tuning.min_coverage if signals.with_model else tuning.min_coverage_lexical_only
+    if max((signals.coverage(pid) for pid in set(leaders)), default=0.0) >= needed:
+        return None
+    rescue = tuning.min_romanised_similarity if signals.script == "romanised" else tuning.min_dense_similarity
+    if signals.dense and signals.top_similarity >= rescue:
+        return None
+    return "low_coverage"

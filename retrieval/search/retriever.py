@@ -1,0 +1,217 @@
+"""Search over a Snapshot: gather the rankings, fuse them, decide whether anything answers.
+
+One question goes through named steps:
+  route      Bengali, romanised Bengali (Avro transliteration), English, or chatter (no passage);
+  gather     the lexical (BM25) ranking, the best-sentence ranking, and the dense ranking;
+  fuse       reciprocal-rank fusion, with the dense weight set by how well lexical search covers
+             the question: a question whose words the corpus holds keeps its lexical order, one it
+             paraphrases lets the model lead;
+  decide     answer when a leading passage covers enough of the question's words, or when the model
+             finds a passage close enough in meaning (English: meaning alone, its own threshold).
+This module routes and gathers; what it gathers is a `Signals` (retrieval.search.evidence), and fusing and
+deciding are pure functions of it (retrieval.search.ranking). The retriever never tokenises on its own: every
+word comes from retrieval.text.analyser / retrieval.text.query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from retrieval.index.snapshot import Snapshot
+from retrieval.records import Hit, NoAnswerReason, SearchResult
+from retrieval.search.evidence import PassageStems, QueryTerms, Signals, sentence_scores
+from retrieval.search.ranking import rank
+from retrieval.search.tuning import RetrievalTuning
+from retrieval.text.analyser import stem
+from retrieval.text.query import AnalysedQuery, analyse, consonant_skeleton, is_chatter, sound_key
+
+EmbedQuery = Callable[[str], np.ndarray]
+EmbedPassages = Callable[[list[str]], np.ndarray]
+
+
+class Retriever:
+    """Stateless apart from its encoder: everything about the corpus lives in the Snapshot.
+
+    embed_passages embeds sentences the way passages were embedded: it lets the model choose the
+    highlighted sentence of a passage that shares no word with the question (see _highlight)."""
+
+    def __init__(
+        self,
+        embed_query: EmbedQuery | None = None,
+        tuning: RetrievalTuning | None = None,
+        embed_passages: EmbedPassages | None = None,
+    ) -> None:
+        self._embed_query = embed_query
+        self._embed_passages = embed_passages
+        self.tuning = tuning or RetrievalTuning()
+
+    def search(self, snapshot: Snapshot, question: str, k: int = 5) -> SearchResult:
+        """Rank passages for a question; return none, with the reason, when nothing in the corpus answers it."""
+        started = time.perf_counter()
+        signals, reason = self.gather(snapshot, question)
+        hits: list[Hit] = []
+        if signals is not None:
+            ranked, reason = rank(signals, self.tuning)
+            hits = [
+                _hit(signals, pid, position, score, self._highlight(signals, pid, position))
+                for position, (pid, score) in enumerate(ranked[:k], 1)
+            ]
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResult(question=question, hits=hits, elapsed_ms=elapsed, no_answer_reason=reason)
+
+    # --- route and gather -----------------------------------------------------------------------
+
+    def gather(self, snapshot: Snapshot, question: str) -> tuple[Signals | None, NoAnswerReason | None]:
+        """Route the question by script and collect its rankings; a reason instead when there is nothing to rank."""
+        analysed = analyse(question)
+        if is_chatter(analysed):
+            return None, "chatter"
+        if analysed.script == "english":
+            return self._english(snapshot, analysed, question)
+        if not analysed.content:
+            return None, "no_words"
+        return self._bengali(snapshot, analysed, question)
+
+    def _bengali(
+        self, snapshot: Snapshot, analysed: AnalysedQuery, question: str
+    ) -> tuple[Signals | None, NoAnswerReason | None]:
+        """Bengali and romanised Bengali: lexical and sentence rankings, plus the model's when it is on."""
+        query = self._expand(snapshot, analysed)
+        signals = Signals(query, snapshot, PassageStems(snapshot), self.tuning)
+        signals.lexical = [
+            snapshot.passages[i].passage_id for i, _ in snapshot.lexical.search(query.tokens, self.tuning.candidates)
+        ]
+        signals.with_model = self._model_on(snapshot)
+        signals.query_vector = self._query_vector(snapshot, self._dense_inputs(analysed, question))
+        signals.dense = self._dense(snapshot, signals.query_vector)
+        if not signals.lexical and not signals.dense:
+            return None, "no_match"
+        if self.tuning.sentence_weight > 0:
+            signals.sentence = self._sentence_ranking(signals)
+        return signals, None
+
+    def _english(
+        self, snapshot: Snapshot, analysed: AnalysedQuery, question: str
+    ) -> tuple[Signals | None, NoAnswerReason | None]:
+        """English: the corpus is Bengali, so only the multilingual model can match it."""
+        if not self._model_on(snapshot):
+            return None, "needs_dense"
+        signals = Signals(QueryTerms(analysed, []), snapshot, PassageStems(snapshot), self.tuning, with_model=True)
+        signals.query_vector = self._query_vector(snapshot, [question])
+        signals.dense = self._dense(snapshot, signals.query_vector)
+        return (signals, None) if signals.dense else (None, "no_match")
+
+    def _model_on(self, snapshot: Snapshot) -> bool:
+        """The model can rank this snapshot: a query encoder and the generation's vectors."""
+        return snapshot.dense is not None and self._embed_query is not None
+
+    def _dense_inputs(self, analysed: AnalysedQuery, question: str) -> list[str]:
+        """What the model reads: the question; a romanised one also (or only) as its Avro transliteration."""
+        if analysed.script != "romanised":
+            return [analysed.text]
+        return {"raw": [question], "avro": [analysed.text], "both": [question, analysed.text]}[
+            self.tuning.romanised_dense_input
+        ]
+
+    def _query_vector(self, snapshot: Snapshot, texts: list[str]) -> np.ndarray | None:
+        """The question's embedding when the model can rank this snapshot; several phrasings of one
+        question are averaged."""
+        if not self._model_on(snapshot) or self._embed_query is None:  # spelled out: mypy narrows it
+            return None
+        vectors = [self._embed_query(t) for t in texts]
+        return vectors[0] if len(vectors) == 1 else _unit(np.mean(vectors, axis=0))
+
+    def _dense(self, snapshot: Snapshot, vector: np.ndarray | None) -> list[tuple[str, float]]:
+        """Nearest passages by cosine."""
+        if snapshot.dense is None or vector is None:
+            return []
+        return snapshot.dense.query(vector, self.tuning.candidates)
+
+    def _sentence_ranking(self, signals: Signals) -> list[str]:
+        """The leading candidates ordered by their best sentence: an answer usually sits in one
+        sentence that holds most of the question's words, not spread over a passage."""
+        pool_size = self.tuning.sentence_pool
+        candidates = signals.lexical[:pool_size] + [pid for pid, _ in signals.dense[:pool_size]]
+        pool = list(dict.fromkeys(candidates))
+        best = {
+            pid: max(
+                score
+                for _, score in sentence_scores(
+                    signals.stems.sentences(pid), signals.query, signals.snapshot, self.tuning
+                )
+            )
+            for pid in pool
+        }
+        return sorted(pool, key=lambda pid: -best[pid])
+
+    def _highlight(self, signals: Signals, pid: str, position: int) -> str:
+        """The sentence that holds most of the question's words (IDF-weighted). When none holds any (an
+        English question, a passage found by meaning alone), the model picks the sentence closest in
+        meaning, for the first `model_highlights` hits: each sentence costs an embedding (about 25 ms),
+        and the first sentence, the fallback, holds the answer half as often (benchmarks/highlight_choice.py)."""
+        scored = sentence_scores(signals.stems.sentences(pid), signals.query, signals.snapshot, signals.tuning)
+        sentence, weight = max(scored, key=lambda pair: pair[1])
+        if (
+            weight > 0
+            or len(scored) < 2
+            or position > self.tuning.model_highlights
+            or signals.query_vector is None
+            or self._embed_passages is None
+        ):
+            return sentence
+        similarities = self._embed_passages([text for text, _ in scored]) @ signals.query_vector
+        return scored[int(np.argmax(similarities))][0]
+
+    def _expand(self, snapshot: Snapshot, analysed: AnalysedQuery) -> QueryTerms:
+        """Give each word the corpus never uses the sound-alike words it does use."""
+        groups = []
+        for word in analysed.content:
+            group = [word]
+            if not snapshot.lexical.knows(word) and not snapshot.lexical.knows("~" + stem(word)):
+                group += self._sound_alikes(snapshot, word)
+            groups.append(group)
+        return QueryTerms(analysed=analysed, groups=groups)
+
+    def _sound_alikes(self, snapshot: Snapshot, word: str) -> list[str]:
+        key = sound_key(word)
+        bucket = snapshot.sound_buckets.get(consonant_skeleton(key), [])
+        scored = sorted(
+            ((_edit_distance(key, other_key), -snapshot.lexical.doc_freq[token], token) for other_key, token in bucket),
+        )
+        limit = max(1, len(key) // self.tuning.sound_key_chars_per_edit)
+        return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]
+
+
+def _hit(signals: Signals, pid: str, position: int, score: float, highlight: str) -> Hit:
+    passage = signals.stems.passage(pid)
+    return Hit(
+        rank=position,
+        score=round(score, 6),
+        passage_id=passage.passage_id,
+        doc_id=passage.doc_id,
+        text=passage.text,
+        highlight=highlight,
+        title=passage.title,
+        source=passage.source,
+        url=passage.url,
+        published=passage.published,
+    )
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short sound keys."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

@@ -1,0 +1,135 @@
+"""Turning a user's question into search terms: Bengali, romanised Bengali ("Banglish"), or English.
+
+Romanised questions go through Avro phonetic transliteration (avro.py, offline). Its guesses are
+often one letter off (ch→ছ where চ was meant, th→থ for ঠ), so words the corpus does not know are
+matched to corpus words that *sound* the same (see `sound_key`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import avro
+import regex
+
+from retrieval.text.analyser import content_terms, fold, normalize, terms
+
+Script = Literal["bengali", "romanised", "english"]
+
+_LATIN = regex.compile(r"\p{Latin}")
+_BENGALI = regex.compile(r"\p{Bengali}")
+# Function words that mark a Latin-script question as English rather than romanised Bengali.
+# Words that are also common romanised Bengali ("to", "na", "ki") are left out on purpose.
+_ENGLISH_MARKERS = frozenset(
+    "the is was were are what when where who whom why how which did does of with has have had "
+    "will would could should about from their there this that these those".split()
+)
+
+# Sound classes: letters a romanised guess confuses collapse to one key letter. Nukta letters
+# are written as escapes because their precomposed and decomposed forms look identical.
+_NUKTA_PAIRS = {"\u09a1\u09bc": "\u09dc", "\u09a2\u09bc": "\u09dd", "\u09af\u09bc": "\u09df"}
+_SOUND = {
+    **dict.fromkeys("কখ", "k"),
+    **dict.fromkeys("গঘ", "g"),
+    **dict.fromkeys("চছ", "c"),
+    **dict.fromkeys("জঝয", "j"),
+    **dict.fromkeys("টঠতথৎ", "t"),
+    **dict.fromkeys("ডঢদধ", "d"),
+    **dict.fromkeys("র\u09dc\u09ddৰ", "r"),
+    **dict.fromkeys("নণঙঞং", "n"),
+    **dict.fromkeys("পফ", "p"),
+    **dict.fromkeys("বভ", "b"),
+    "ম": "m",
+    "ল": "l",
+    **dict.fromkeys("শষস", "s"),
+    "হ": "h",
+    "\u09df": "y",
+}
+_VOWELS = {
+    **dict.fromkeys("অআা", "a"),
+    **dict.fromkeys("ইঈিী", "i"),
+    **dict.fromkeys("উঊুূ", "u"),
+    **dict.fromkeys("এে", "e"),
+    **dict.fromkeys("ঐৈ", "i"),
+    **dict.fromkeys("ওো", "o"),
+    **dict.fromkeys("ঔৌ", "u"),
+    **dict.fromkeys("ঋৃ", "ri"),
+}
+_VIRAMA = "\u09cd"
+
+
+@dataclass(frozen=True)
+class AnalysedQuery:
+    """What the retriever searches with."""
+
+    text: str  # normalised question (transliterated when it was romanised)
+    raw: str  # as the user wrote it
+    script: Script
+    words: list[str]  # folded surface words
+    content: list[str]  # words that carry meaning
+
+
+def detect_script(question: str) -> Script:
+    """Bengali, or Latin letters that are English, or Latin letters that are romanised Bengali."""
+    latin = len(_LATIN.findall(question))
+    if latin <= len(_BENGALI.findall(question)):
+        return "bengali"
+    lowered = regex.findall(r"[a-z']+", question.lower())
+    markers = sum(1 for w in lowered if w in _ENGLISH_MARKERS)
+    return "english" if markers >= 1 and markers >= len(lowered) / 6 else "romanised"
+
+
+def analyse(question: str) -> AnalysedQuery:
+    """Normalise, transliterate romanised Bengali, and split into terms."""
+    script = detect_script(question)
+    text = normalize(avro.parse(question.lower())) if script == "romanised" else normalize(question)
+    found = terms(text)
+    return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content_terms(found))
+
+
+# Greetings and filler people send a bot instead of a question, in English, Banglish and Bengali.
+_CHATTER_RAW = """
+hi hii hiii hello helo hey heya hiya yo ok okay okk k kk thanks thank thx ty tnx you u bye goodbye good morning
+evening night afternoon welcome lol haha hahaha hmm hm test testing world please pls sorry yes no yeah yep nope sure
+cool nice great wow oh ah everyone everybody all lot much so very dear
+bro bhai sir madam friend friends salam salaam assalamualaikum asalamualaikum dhonnobad dhonyobad donnobad shuvo shubho
+kemon acho achen achho bhalo valo
+হাই হ্যালো হেলো ধন্যবাদ ওকে আচ্ছা ঠিক আছে শুভ সকাল সন্ধ্যা রাত্রি কেমন আছেন আছো আছ ভালো সালাম আসসালামু আলাইকুম
+"""
+_CHATTER = frozenset(fold(normalize(w.lower())) for w in _CHATTER_RAW.split())
+_LETTERS = regex.compile(r"[\p{L}\p{M}]+")
+
+
+def is_chatter(query: AnalysedQuery) -> bool:
+    """A greeting or filler ("hi", "ok", "hello world", "how are you", "aaaa"), which no passage should answer.
+
+    Judged on the words as typed, so a romanised greeting is caught before transliteration."""
+    typed = [fold(normalize(w)) for w in _LETTERS.findall(query.raw.lower())]
+    return bool(typed) and all(w in _CHATTER or w in _ENGLISH_MARKERS or len(set(w)) == 1 for w in typed)
+
+
+def sound_key(word: str) -> str:
+    """A coarse phonetic key: চিঠি and ছিথি (Avro's guess for "chithi") share "citi".
+
+    য-ফলা and ব-ফলা (virama + য/ব) are dropped: they mostly double the consonant before them,
+    which a romanised spelling writes in many ways.
+    """
+    for pair, letter in _NUKTA_PAIRS.items():
+        word = word.replace(pair, letter)
+    out: list[str] = []
+    previous = ""
+    for char in word:
+        if previous == _VIRAMA and char in "যব":
+            key = ""
+        else:
+            key = _SOUND.get(char) or _VOWELS.get(char) or (char if char.isascii() and char.isalnum() else "")
+        previous = char
+        if key and (not out or out[-1] != key):
+            out.append(key)
+    return "".join(out)
+
+
+def consonant_skeleton(key: str) -> str:
+    """The consonants of a sound key: the coarse bucket in which near spellings are compared."""
+    return "".join(c for c in key if c not in "aeiouy")

