@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
 # Set up (idempotent) and run the whole test suite: the command README.md shows and CI runs.
-# Lint, format and strict typing (what pyproject.toml configures) come first; any finding fails the run.
+# The fast checks (scripts/check: lint, format, strict typing) come first; any finding fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
+bash scripts/check
 . .venv/bin/activate
-CODE=(bot retrieval tests benchmarks)
-ruff check "${CODE[@]}"
-ruff format --check "${CODE[@]}"
-mypy --strict "${CODE[@]}"
 python -m pytest -q -p no:cacheprovider "$@"
