@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and linters
     from retrieval.config import DEFAULT_DENSE_MODE as DEFAULT_DENSE_MODE
     from retrieval.config import DEFAULT_EMBEDDING_MODEL as DEFAULT_EMBEDDING_MODEL
-    from retrieval.config import DenseMode as DenseMode
     from retrieval.config import EngineConfig as EngineConfig
     from retrieval.corpus.loader import SUPPORTED_SUFFIXES as SUPPORTED_SUFFIXES
     from retrieval.corpus.loader import load_corpus as load_corpus
     from retrieval.corpus.uploads import UploadPlan as UploadPlan
     from retrieval.corpus.uploads import plan_upload as plan_upload
     from retrieval.corpus.uploads import write_upload as write_upload
+    from retrieval.encoders.dense_mode import DenseMode as DenseMode
     from retrieval.encoders.encoder import BUNDLED_MODEL as BUNDLED_MODEL
     from retrieval.encoders.encoder import load_encoder as load_encoder
     from retrieval.engine import SearchEngine as SearchEngine
@@ -77,7 +77,7 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
 _HOMES: dict[str, str] = {
     "DEFAULT_DENSE_MODE": "config",
     "DEFAULT_EMBEDDING_MODEL": "config",
-    "DenseMode": "config",
+    "DenseMode": "encoders.dense_mode",
     "EngineConfig": "config",
     "SUPPORTED_SUFFIXES": "corpus.loader",
     "load_corpus": "corpus.loader",

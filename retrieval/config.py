@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
+from retrieval.encoders.dense_mode import DenseMode
 from retrieval.encoders.encoder import BUNDLED_MODEL
-
-DenseMode = Literal["auto", "on", "off"]
 
 # The defaults of the settings that choose the model; callers' settings default to these.
 DEFAULT_EMBEDDING_MODEL: str = BUNDLED_MODEL

@@ -88,7 +88,14 @@ class SearchEngine:
 
     def _load_model(self) -> None:
         """Load the embedding model once; on failure say so plainly and serve lexical-only."""
-        self._embedder, failure = load_model(self.config)
+        c = self.config
+        self._embedder, failure = load_model(
+            c.embedding_model,
+            c.dense_mode,
+            threads=c.embedding_threads,
+            device=c.embedding_device,
+            hub_offline=c.hub_offline,
+        )
         if failure is not None:
             self._dense_note = failure
         if self._embedder is not None:

@@ -4,6 +4,9 @@ retrieval/ is a synchronous library that knows nothing of Telegram and reads no 
 imports `telegram` or `bot`, and never touches `os.environ` or `os.getenv`. bot/ and benchmarks/ use the
 library only through `retrieval` (retrieval/__init__.py), never a submodule of it, so a submodule can
 be split or renamed by changing that one file.
+
+Inside each package, subsystems (folders) are layered: a lower one never imports a higher one, and a
+subsystem never imports the package's top-level facade modules (retrieval's engine, config, evaluation).
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ from pathlib import Path
 
 import retrieval
 from tests.support.paths import REPO
+
+# Lowest first. retrieval's shared records and errors sit below all of these; its engine, config and
+# evaluation above them. In bot/, the top-level modules (settings, context, render...) sit between.
+RETRIEVAL_LAYERS = ("text", "corpus", "encoders", "web", "feeds", "index", "search")
+RETRIEVAL_FACADE = ("retrieval.engine", "retrieval.config", "retrieval.evaluation")
+BOT_LAYERS = ("messages", "store", "jobs", "handlers", "server", "cli")
 
 
 def python_files(package: str) -> list[Path]:
@@ -100,3 +109,63 @@ def test_every_exported_name_resolves() -> None:
     assert submodules.isdisjoint(retrieval.__all__)
     for name in retrieval.__all__:
         assert getattr(retrieval, name) is not None, name
+
+
+def layer_of(path: Path, package: str, layers: tuple[str, ...]) -> int | None:
+    """The index of the subsystem folder a file of `package` lives in; None for its top-level modules."""
+    parts = path.relative_to(REPO / package).parts
+    return layers.index(parts[0]) if len(parts) > 1 and parts[0] in layers else None
+
+
+def upward_imports(package: str, layers: tuple[str, ...]) -> list[str]:
+    """Imports from a subsystem into a higher one (or into a folder the layer list does not know)."""
+    found = []
+    for path in python_files(package):
+        here = layer_of(path, package, layers)
+        parts = path.relative_to(REPO / package).parts
+        if len(parts) > 1 and here is None:
+            found.append(f"{where(path, 1)}: folder {parts[0]!r} is missing from the layer list")
+            continue
+        for line, module in imported_modules(ast.parse(path.read_text(encoding="utf-8"))):
+            names = module.split(".")
+            if names[0] != package or len(names) < 2 or names[1] not in layers:
+                continue
+            there = layers.index(names[1])
+            if here is not None and there > here:
+                found.append(f"{where(path, line)} ({layers[here]}) imports {module} ({layers[there]})")
+    return found
+
+
+def test_retrieval_subsystems_import_only_downward() -> None:
+    found = upward_imports("retrieval", RETRIEVAL_LAYERS)
+    found += [
+        f"{where(path, line)} imports the facade module {module}"
+        for path in python_files("retrieval")
+        if layer_of(path, "retrieval", RETRIEVAL_LAYERS) is not None
+        for line, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module in RETRIEVAL_FACADE
+    ]
+    assert found == [], "a lower subsystem must not import a higher one:\n" + "\n".join(found)
+
+
+def test_bot_areas_import_only_downward() -> None:
+    found = upward_imports("bot", BOT_LAYERS)
+    top_level = [p for p in python_files("bot") if p.parent == REPO / "bot" and p.name != "__main__.py"]
+    found += [
+        f"{where(path, line)} imports {module}"
+        for path in top_level
+        for line, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module.split(".")[:2] in (["bot", "handlers"], ["bot", "server"], ["bot", "cli"])
+    ]
+    assert found == [], "a lower area of bot/ must not import a higher one:\n" + "\n".join(found)
+
+
+def test_benchmarks_import_nothing_from_tests() -> None:
+    """Benchmarks print numbers about the product; what needs test doubles lives in tests/suites."""
+    found = [
+        f"{where(path, line)} imports {module}"
+        for path in python_files("benchmarks")
+        for line, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module.split(".")[0] == "tests"
+    ]
+    assert found == [], "benchmarks/ must not import tests/:\n" + "\n".join(found)

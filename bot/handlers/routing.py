@@ -17,8 +17,7 @@ from telegram.ext import (
 
 from bot import render
 from bot.context import BotContext
-from bot.handlers import admin, buttons, general, groups, inline, links, private
-from bot.jobs import feed_poller as feed_polling
+from bot.handlers import admin, buttons, feed_status, general, groups, inline, links, private
 from bot.settings import Settings
 
 # What a private chat sends that is not text: answered with "type your question" instead of silence.
@@ -49,7 +48,7 @@ def update_handlers(settings: Settings) -> list[BaseHandler[Any, BotContext, Any
         CommandHandler("status", admin.status, filters=new),
         CommandHandler("stats", admin.stats, filters=new),
         CommandHandler("add", links.add_command, filters=new),
-        CommandHandler("feeds", feed_polling.feeds_command, filters=new),
+        CommandHandler("feeds", feed_status.feeds_command, filters=new),
         MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
         MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
         # An admin's link is fetched; anyone else's stays a question and is never fetched.

@@ -1,5 +1,5 @@
 """News feeds in the running bot: SONDHANI_FEEDS polled every SONDHANI_FEED_INTERVAL_MINUTES by PTB's
-JobQueue, one incremental re-index per poll that added something, and `/feeds` for admins.
+JobQueue, one incremental re-index per poll that added something (`/feeds` is bot.handlers.feed_status).
 
 A poll runs in a worker thread (fetching is blocking I/O) and never overlaps another. When a re-index
 is already running, the articles are saved but indexed at the next poll (or /reindex): never lost.
@@ -10,17 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from telegram import Update
 from telegram.ext import Application, CallbackContext
 
-from bot.context import BotContext, message_of
-from bot.handlers.admin import allowed
-from bot.link_texts import link_texts_for
-from bot.render import esc
 from bot.settings import Settings
 from retrieval import (
     CorpusError,
@@ -126,38 +120,3 @@ async def _poll_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
     job = context.job
     if job is not None:
         await cast(FeedPoller, job.data).poll()
-
-
-async def feeds_command(update: Update, context: BotContext) -> None:
-    """/feeds: each feed with its last poll, new articles and last error; `/feeds now` polls first."""
-    args = context.args or []
-    if not await allowed(update, context, "/feeds", " ".join(args)):
-        return
-    user = update.effective_user
-    t = link_texts_for(user.language_code if user else None)
-    poller = cast(FeedPoller, context.bot_data[FEEDS_KEY])
-    message = message_of(update)
-    if not poller.settings.feeds:
-        await message.reply_text(t.feeds_none)
-        return
-    if args and args[0].lower() == "now":
-        if await poller.poll() is None:
-            await message.reply_text(t.feeds_polling)
-            return
-    zone = poller.settings.zone
-    lines = [t.feeds_header]
-    for state in poller.states():
-        when = t.feeds_never
-        if state.last_poll:
-            moment = datetime.fromisoformat(state.last_poll.replace("Z", "+00:00")).astimezone(zone)
-            when = f"{moment:%Y-%m-%d %H:%M} {zone.key}"
-        line = t.feeds_line.format(
-            url=esc(state.url),
-            when=esc(when),
-            new=t.num(state.last_new),
-            total=t.num(state.total_added),
-        )
-        if state.last_error:
-            line += t.feeds_error.format(error=esc(state.last_error[:300]))
-        lines.append(line)
-    await message.reply_text("\n\n".join(lines))

@@ -11,8 +11,8 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
-from retrieval.config import DenseMode, EngineConfig
 from retrieval.corpus import loader as corpus
 from retrieval.encoders.encoder import BENGALI_COVERAGE_NEEDED, Encoder, load_encoder
 from retrieval.errors import ModelUnavailable
@@ -20,22 +20,24 @@ from retrieval.records import Passage
 from retrieval.text.analyser import terms
 
 log = logging.getLogger(__name__)
+DenseMode = Literal["auto", "on", "off"]  # see EngineConfig.dense_mode
 COVERAGE_SAMPLE_WORDS = 2000
 
 
-def load_model(config: EngineConfig) -> tuple[Encoder | None, str | None]:
+def load_model(
+    name: str | None, dense_mode: DenseMode, *, threads: int, device: str, hub_offline: bool
+) -> tuple[Encoder | None, str | None]:
     """(the model, None) once loaded; (None, the note saying why dense search is off) when it cannot be;
     (None, None) when no model is configured or dense mode is off."""
-    name = config.embedding_model
-    if config.dense_mode == "off" or not name:
+    if dense_mode == "off" or not name:
         return None, None
     started = time.perf_counter()
     try:
         embedder = load_encoder(
             name,
-            threads=config.embedding_threads,
-            device=config.embedding_device,
-            hub_offline=config.hub_offline,
+            threads=threads,
+            device=device,
+            hub_offline=hub_offline,
         )
     except ModelUnavailable as exc:
         note = f"dense search is off: {exc}; serving lexical (BM25) results only"

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.config import DEFAULT_DENSE_MODE, DEFAULT_EMBEDDING_MODEL, DenseMode, EngineConfig
+from retrieval.config import DEFAULT_DENSE_MODE, DEFAULT_EMBEDDING_MODEL, EngineConfig
+from retrieval.encoders.dense_mode import DenseMode
 from retrieval.encoders.encoder import BUNDLED_MODEL, load_encoder
 from retrieval.engine import SearchEngine
 from retrieval.records import Hit

@@ -14,7 +14,8 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from retrieval.config import DenseMode, EngineConfig
+from retrieval.config import EngineConfig
+from retrieval.encoders.dense_mode import DenseMode
 from retrieval.engine import SearchEngine
 
 pytestmark = pytest.mark.slow
