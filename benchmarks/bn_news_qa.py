@@ -3,7 +3,7 @@
     python -m benchmarks.bn_news_qa [--model none|minilm|PATH] [--dense auto|on|off] [--limit N]
 
 The baseline is BM25 (bm25s, k1=0.9, b=0.4) over whitespace+punctuation tokens of the raw text,
-the reference in ../shared/bench/bn-news-qa/README.md (Recall@1 0.885 over all 8,027 questions).
+the reference the data set's README gives (Recall@1 0.885 over all 8,027 questions).
 Only the bn-news-qa passages are indexed, so every question has exactly one gold passage (or a
 byte-identical copy of it).
 """

@@ -1,5 +1,5 @@
-"""Hand-written questions (../shared/eval/dev.jsonl shape) over the bundled corpus, alone and with
-the bn-news-qa passages added as distractors.
+"""Hand-written questions (one JSON object a line: id, kind, doc, question, answers) over the bundled
+corpus, alone and with the bn-news-qa passages added as distractors.
 
     python -m benchmarks.dev_eval [FILE] [--model none|minilm|PATH] [--dense auto|on|off]
 """

@@ -3,8 +3,8 @@
     python -m benchmarks.index_speed [--model none|minilm|PATH] [--dense auto|on|off] [--no-distractors]
 
 Indexes the bundled articles plus (by default) the 1,675 bn-news-qa passages, read in place, into
-a throwaway state directory. Then it edits one article and re-indexes, and asks the questions of
-../shared/eval/dev.jsonl warm. Run one configuration per process: peak RSS is per process.
+a throwaway state directory. Then it edits one article and re-indexes, and asks the hand-written dev
+questions warm (where the data lives: benchmarks/common.py). Run one configuration per process: peak RSS is per process.
 """
 
 from __future__ import annotations

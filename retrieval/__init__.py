@@ -64,7 +64,7 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.search.tuning import RetrievalTuning as RetrievalTuning
     from retrieval.text.analyser import normalize as normalize
     from retrieval.text.analyser import sentence_ends as sentence_ends
-    from retrieval.text.furniture_phrases import BENGALI_MONTHS as BENGALI_MONTHS
+    from retrieval.text.dates import BENGALI_MONTHS as BENGALI_MONTHS
     from retrieval.web.extraction import extract as extract
     from retrieval.web.fetch_policy import FetchPolicy as FetchPolicy
     from retrieval.web.fetching import fetch as fetch
@@ -125,7 +125,7 @@ _HOMES: dict[str, str] = {
     "RetrievalTuning": "search.tuning",
     "normalize": "text.analyser",
     "sentence_ends": "text.analyser",
-    "BENGALI_MONTHS": "text.furniture_phrases",
+    "BENGALI_MONTHS": "text.dates",
     "extract": "web.extraction",
     "FetchPolicy": "web.fetch_policy",
     "fetch": "web.fetching",

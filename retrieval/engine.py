@@ -168,7 +168,13 @@ class SearchEngine:
         if serving is None:
             raise IndexMissing("no index has been built yet")
         if not serving.snapshot.passages:  # an empty corpus is valid; its questions are told so
-            return SearchResult(question=question, hits=[], elapsed_ms=0.0, no_answer_reason="empty_index")
+            return SearchResult(
+                question=question,
+                hits=[],
+                elapsed_ms=0.0,
+                no_answer_reason="empty_index",
+                generation=serving.snapshot.generation,
+            )
         return self._retriever.search(serving.snapshot, question, k)
 
     def gather(self, question: str) -> tuple[Signals | None, NoAnswerReason | None]:

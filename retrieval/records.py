@@ -79,6 +79,7 @@ class SearchResult:
     hits: list[Hit]
     elapsed_ms: float
     no_answer_reason: NoAnswerReason | None = None  # set when no passage is returned
+    generation: str | None = None  # the index that answered: hits are re-shown from it while it serves
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
     svc, t, question = context.services, texts(update), question.strip()
     if not await _admit(message, user.id, question, context, t, explicit=explicit):
         return
-    generation = svc.engine.status().generation  # before the search: see buttons._search
     try:
         result = await asyncio.to_thread(svc.engine.search, question, svc.search_k)
     except IndexMissing:
@@ -57,7 +56,7 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
         elapsed_ms=result.elapsed_ms,
     )
     qid = await svc.store.save_question(
-        record, result.hits, qid=signed_qid(svc.qid_key, chat.id), generation=generation
+        record, result.hits, qid=signed_qid(svc.qid_key, chat.id), generation=result.generation
     )
     await reply_with_answer(message, qid, question, result, svc.settings.results_per_page, t)
 

@@ -41,12 +41,11 @@ async def _within_limit(update: Update, context: BotContext) -> bool:
     return not wait
 
 
-async def _search(svc: Services, question: str) -> tuple[SearchResult, str | None] | None:
-    """Search off the event loop; with the generation read before the search (a page stored against it
-    is at worst searched again later, never shown from passages of another index). None: no index."""
-    generation = svc.engine.status().generation  # in memory: no need to leave the loop
+async def _search(svc: Services, question: str) -> SearchResult | None:
+    """Search off the event loop; the result names the index that answered (its pages are re-shown from
+    that index's passages while it serves, and searched again after). None: no index."""
     try:
-        return await asyncio.to_thread(svc.engine.search, question, svc.search_k), generation
+        return await asyncio.to_thread(svc.engine.search, question, svc.search_k)
     except IndexMissing:
         return None
 
@@ -64,13 +63,12 @@ async def _stored_answer(update: Update, context: BotContext, qid: str) -> Store
         log.info("Refused a button with an answer id the bot did not make: %r", qid)
         return None
     question = question_shown(message.text or "")
-    found = await _search(svc, question) if question else None
-    if question is None or found is None:
+    result = await _search(svc, question) if question else None
+    if question is None or result is None:
         return None
-    result, generation = found
     log.info("Recovered answer %s by searching again", qid)
     record = QuestionRecord(question, "recovered", chat_id=message.chat.id, chat_type=message.chat.type)
-    await svc.store.save_question(record, result.hits, qid=qid, generation=generation)
+    await svc.store.save_question(record, result.hits, qid=qid, generation=result.generation)
     return await svc.store.question(qid)
 
 
@@ -85,11 +83,10 @@ async def _page_hits(svc: Services, stored: StoredQuestion) -> list[Hit]:
         passages = await asyncio.to_thread(svc.engine.passages_by_id, ids, stored.generation)
         if len(passages) == len(ids):
             return [_hit(rank, ref, p) for rank, (ref, p) in enumerate(zip(stored.hits, passages, strict=True), 1)]
-    found = await _search(svc, stored.question)
-    if found is None:
+    result = await _search(svc, stored.question)
+    if result is None:
         return []
-    result, generation = found
-    await svc.store.replace_hits(stored.qid, result.hits, generation)
+    await svc.store.replace_hits(stored.qid, result.hits, result.generation)
     return result.hits
 
 

@@ -60,7 +60,9 @@ class Retriever:
                 for position, (pid, score) in enumerate(ranked[:k], 1)
             ]
         elapsed = (time.perf_counter() - started) * 1000
-        return SearchResult(question=question, hits=hits, elapsed_ms=elapsed, no_answer_reason=reason)
+        return SearchResult(
+            question=question, hits=hits, elapsed_ms=elapsed, no_answer_reason=reason, generation=snapshot.generation
+        )
 
     # --- route and gather -----------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 Ads, sidebars ("সবচেয়ে জনপ্রিয়"), comment prompts, datelines, bylines, breadcrumbs and footers would
 be indexed as passages and returned as answers. Admins add articles scraped from arbitrary sites, so
-the rules are generic (see clean_text), never phrases specific to one article; the phrase and word
-lists they use are in `furniture_phrases`, and repeat removal (rule 5) is `repeats`.
+the rules are generic (see clean_text), never phrases specific to one article; the phrase lists they
+use are in `furniture_phrases`, dates and datelines in `dates`, and repeat removal (rule 5) is `repeats`.
 
 Text is returned in tidy() form, as readers see it: the writer's own Bengali digits, curly quotes and
 dashes stay. Every cleaning decision compares the normalize() form.
@@ -12,17 +12,13 @@ dashes stay. Every cleaning decision compares the normalize() form.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import regex
 
-from retrieval.text.analyser import fold, match_form, normalize, tidy, words
+from retrieval.text.analyser import match_form, normalize, tidy
+from retrieval.text.dates import is_date_text, published_date, published_label_end
 from retrieval.text.furniture_phrases import (
     COMMENT_PROMPTS,
-    DATE_WORDS,
-    DAY_NAMES,
-    LABEL_WORDS,
-    MONTHS,
     OTHER_FURNITURE,
     SIDEBAR_HEADINGS,
 )
@@ -42,12 +38,6 @@ _READ_MORE = _nre(r"^(?:আরও|আরো)\s*পড়ুন|^(?:read\s+more|a
 # "... হয়েছে। আরও পড়ুন: <other story>" glued onto the end of a paragraph.
 _READ_MORE_TAIL = _nre(r"(?<=[।?!.'\"]\s*)(?:আরও|আরো)\s*পড়ুন\s*[:ঃ\-].*$")
 _COPYRIGHT = _nre(r"©|\bcopyright\b|all\s+rights\s+reserved|সর্বস্বত্ব|স্বত্ব\s*©|স্বত্ব\s+সংরক্ষিত")
-_PUBLISHED_LABEL = _nre(
-    r"^(?:প্রকাশিত\s+হয়েছে|প্রকাশের\s+সময়|প্রকাশিত|প্রকাশ"
-    r"|সর্বশেষ\s+আপডেট|আপডেট\s+করা\s+হয়েছে|আপডেট|হালনাগাদ"
-    r"|last\s+updated|published\s+on|published|updated\s+on|updated|posted\s+on|posted)"
-    r"\s*(?:[:ঃ|\-]\s*)?"
-)
 _MD_HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_IMAGE = regex.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = regex.compile(r"\[([^\]]+)\]\([^)\s]+\)")
@@ -60,8 +50,6 @@ _BODY_MIN_WORDS = 10  # a paragraph this long that ends a sentence is article te
 _BYLINE_MAX_WORDS = 4
 _BREADCRUMB_MAX_EXTRA_WORDS = 4
 _LABEL_MAX_CHARS = 200  # longer lines are body text, never a heading, prompt or title
-_NUMBER = _nre(r"^(\d+)(?:st|nd|rd|th|টা|টায়|ই|এ|শে|লা|রা|ঃ)?$")
-_MAX_DATE_TOKENS = 14
 
 
 @dataclass(frozen=True)
@@ -108,12 +96,25 @@ def clean_text(raw: str, title: str | None = None) -> str:
 
 def clean(raw: str, title: str | None) -> Cleaned:
     """Clean raw text as clean_text does, also reading the dateline; title, when given, is in normalize() form."""
-    lines = [line for line in (_tidy_line(raw_line) for raw_line in raw.splitlines()) if line.match]
-    lines = _cut_at_copyright(lines)
-    lines = _cut_trailer(lines)
-    published = next((d for d in (_published_date(line.match) for line in lines) if d), None)
+    lines = _article_lines(raw)
     paragraphs = [line for line in lines if not _is_furniture(line.match, title)]
-    return Cleaned(text="\n\n".join(dedupe(paragraphs)), published=published)
+    return Cleaned(text="\n\n".join(dedupe(paragraphs)), published=_stated_date(lines))
+
+
+def stated_date(raw: str) -> str | None:
+    """The ISO date a "প্রকাশ: …" / "Published: …" line of raw text states, read as `clean` reads it
+    (lines after a copyright line or in a trailing sidebar do not count), or None."""
+    return _stated_date(_article_lines(raw))
+
+
+def _article_lines(raw: str) -> list[Line]:
+    """The raw text's non-empty lines, tidied, up to the copyright line and before a trailing sidebar."""
+    lines = [line for line in (_tidy_line(raw_line) for raw_line in raw.splitlines()) if line.match]
+    return _cut_trailer(_cut_at_copyright(lines))
+
+
+def _stated_date(lines: list[Line]) -> str | None:
+    return next((d for d in (published_date(line.match) for line in lines) if d), None)
 
 
 def _tidy_line(raw_line: str) -> Line:
@@ -200,8 +201,8 @@ def _is_furniture(line: str, title: str | None) -> bool:
         or _is_trailer_marker(line)
         or bool(_READ_MORE.match(line))
         or _is_copyright(line)
-        or _is_date_text(line)
-        or _published_label_end(line) is not None
+        or is_date_text(line)
+        or published_label_end(line) is not None
         or _is_byline(line)
         or bool(title and _is_title_line(line, title))
         or _is_section_label(line)
@@ -226,57 +227,3 @@ def _is_section_label(line: str) -> bool:
 
 
 # --- dates -----------------------------------------------------------------------------------------
-
-
-def _date_tokens(text: str) -> list[str]:
-    return [fold(token) for token in words(text)]
-
-
-def _is_number(token: str) -> bool:
-    return bool(_NUMBER.match(token))
-
-
-def _is_date_text(text: str, extra_words: frozenset[str] = frozenset()) -> bool:
-    """A line made only of day/month names, numbers and time words: a dateline or page header."""
-    if len(text.split()) > _MAX_DATE_TOKENS:
-        return False  # cheap early exit: body paragraphs are never datelines
-    tokens = _date_tokens(text)
-    if not tokens or len(tokens) > _MAX_DATE_TOKENS:
-        return False
-    allowed = DATE_WORDS | extra_words
-    if not all(_is_number(t) or t in allowed or t in MONTHS for t in tokens):
-        return False
-    return any(_is_number(t) for t in tokens) and any(t in MONTHS or t in DAY_NAMES for t in tokens)
-
-
-def _published_label_end(line: str) -> int | None:
-    """End of a "প্রকাশ:/আপডেট:/Published:" label when the rest of the line is a date."""
-    match = _PUBLISHED_LABEL.match(line)
-    if not match or match.end() == len(line):
-        return None
-    rest = line[match.end() :]
-    return match.end() if _is_date_text(rest, LABEL_WORDS) else None
-
-
-def _published_date(line: str) -> str | None:
-    """ISO date stated by a "প্রকাশিত হয়েছে – 27 অক্টোবর, 2025 …" line, if it is one."""
-    end = _published_label_end(line)
-    return _parse_date(line[end:]) if end is not None else None
-
-
-def _parse_date(text: str) -> str | None:
-    """Day, month name and four-digit year in either order ("27 অক্টোবর, 2025", "Sep 16, 2024")."""
-    tokens = _date_tokens(text)
-    numbers = {i: int(_NUMBER.match(t).group(1)) for i, t in enumerate(tokens) if _is_number(t)}
-    month_at = next((i for i, t in enumerate(tokens) if t in MONTHS), None)
-    year = next((n for n in numbers.values() if 1900 <= n <= 2100), None)
-    if month_at is None or year is None:
-        return None
-    for i in (month_at - 1, month_at + 1):
-        day = numbers.get(i)
-        if day is not None and 1 <= day <= 31:
-            try:
-                return date(year, MONTHS[tokens[month_at]], day).isoformat()
-            except ValueError:
-                return None
-    return None

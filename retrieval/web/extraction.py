@@ -10,8 +10,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from retrieval.corpus.loader import parse_file
 from retrieval.errors import PageRefused
+from retrieval.text.furniture import stated_date
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
@@ -107,6 +107,4 @@ def _dateline(html: str) -> str | None:
     for bad in tree.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     lines = [" ".join(t.split()) for t in tree.itertext() if t.strip()]
-    draft = "---\n---\n" + "\n".join(lines[:2000])
-    loaded = parse_file("dateline.md", draft.encode("utf-8"))
-    return loaded.articles[0].published if loaded.articles else None
+    return stated_date("\n".join(lines[:2000]))

@@ -1,4 +1,4 @@
-"""`sondhani run` as a real process over damaged state and stopped during a re-index (issue 7): it starts,
+"""`sondhani run` as a real process over damaged state and stopped during a re-index: it starts,
 says what it set aside in one line each, and SIGTERM interrupts a re-index instead of waiting for it."""
 
 from __future__ import annotations

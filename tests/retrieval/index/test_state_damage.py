@@ -1,4 +1,4 @@
-"""Damaged, lost and orphaned state files (issue 7): real SQLite, real bm25s files, real Chroma.
+"""Damaged, lost and orphaned state files: real SQLite, real bm25s files, real Chroma.
 
 A generation that differs from what was written is never served, and the next reindex rebuilds it;
 a damaged catalog or vector store is moved aside; folders no serving generation owns are removed;
