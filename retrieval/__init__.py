@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.corpus.uploads import write_upload as write_upload
     from retrieval.encoders.dense_mode import DenseMode as DenseMode
     from retrieval.encoders.encoder import BUNDLED_MODEL as BUNDLED_MODEL
+    from retrieval.encoders.encoder import Encoder as Encoder
     from retrieval.encoders.encoder import load_encoder as load_encoder
     from retrieval.engine import SearchEngine as SearchEngine
     from retrieval.errors import CorpusError as CorpusError
@@ -85,6 +86,7 @@ _HOMES: dict[str, str] = {
     "plan_upload": "corpus.uploads",
     "write_upload": "corpus.uploads",
     "BUNDLED_MODEL": "encoders.encoder",
+    "Encoder": "encoders.encoder",
     "load_encoder": "encoders.encoder",
     "SearchEngine": "engine",
     "CorpusError": "errors",

@@ -104,6 +104,7 @@ class IndexReport:
     embedded: int = 0  # passages embedded in this run (unchanged ones are reused)
     seconds: float = 0.0
     generation: str = ""
+    kind: str = "none"  # none | incremental | full | vectors (retrieval.index.updater)
 
 
 @dataclass(frozen=True)

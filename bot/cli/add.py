@@ -36,9 +36,7 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
                 refused += 1
         if added or not engine.has_index():
             print(format_index_report(index_with_progress(engine)), file=sys.stderr)
-        counts: dict[str, int] = {}
-        for passage in engine.passages():
-            counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
+        counts = engine.passage_counts([article.doc_id for article in added])
     for article in added:
         print(
             " | ".join(

@@ -79,7 +79,7 @@ async def add_links(update: Update, context: BotContext, urls: list[str]) -> Non
     if added:
         await reply.edit_text(t.indexing)
         async with _index_lock(context):  # two admins adding at once: the second indexes after the first
-            passages = await _reindex(context, t, lines)
+            passages = await _reindex(context, t, lines, [a.doc_id for a in added])
         for article in added:
             lines.insert(
                 0,
@@ -102,8 +102,8 @@ def _index_lock(context: BotContext) -> asyncio.Lock:
     return cast(asyncio.Lock, lock)
 
 
-async def _reindex(context: BotContext, t: LinkTexts, lines: list[str]) -> dict[str, int]:
-    """One incremental re-index for the batch; passages per doc id as now served."""
+async def _reindex(context: BotContext, t: LinkTexts, lines: list[str], doc_ids: list[str]) -> dict[str, int]:
+    """One incremental re-index for the batch; passages per added doc id as now served."""
     engine = context.services.engine
     try:
         await asyncio.to_thread(engine.reindex, cancel=context.services.shutdown)
@@ -114,7 +114,4 @@ async def _reindex(context: BotContext, t: LinkTexts, lines: list[str]) -> dict[
         lines.append(t.index_later)
     except CorpusError as exc:
         lines.append(t.index_failed.format(reason=esc(exc)))
-    counts: dict[str, int] = {}
-    for passage in engine.passages():
-        counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
-    return counts
+    return engine.passage_counts(doc_ids)

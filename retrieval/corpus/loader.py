@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -73,6 +74,33 @@ def load_corpus(data_dir: Path) -> LoadResult:
         skipped.extend(sorted(file_skipped, key=_line_number))
     logger.info("loaded %d articles from %s (%d skipped)", len(articles), data_dir, len(skipped))
     return LoadResult(articles=articles, skipped=skipped)
+
+
+def corpus_files(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime in ns) of every file load_corpus would read, by name: what an update compares with
+    the catalog's record, without reading any file. Raises CorpusError when data_dir is missing."""
+    if not data_dir.is_dir():
+        raise CorpusError(f"corpus directory {data_dir} does not exist or is not a directory")
+    found: dict[str, tuple[int, int]] = {}
+    with os.scandir(data_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            try:
+                if not entry.is_file():
+                    continue
+                stat = entry.stat()
+            except OSError:
+                continue  # vanished meanwhile, or unreadable metadata: the next update sees it
+            found[entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def parse_records(name: str, data: bytes) -> tuple[list[tuple[str, Article]], list[Skipped]]:
+    """Parse one file's bytes as load_corpus would: (record name, article) pairs, where a record name is
+    "file.md" or "file.jsonl:7", and what was skipped, in line order."""
+    records, skipped = _parse(name, data)
+    return records, sorted(skipped, key=_line_number)
 
 
 def parse_file(name: str, data: bytes) -> LoadResult:

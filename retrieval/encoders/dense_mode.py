@@ -16,12 +16,12 @@ from typing import Literal
 from retrieval.corpus import loader as corpus
 from retrieval.encoders.encoder import BENGALI_COVERAGE_NEEDED, Encoder, load_encoder
 from retrieval.errors import ModelUnavailable
-from retrieval.records import Passage
 from retrieval.text.analyser import terms
 
 log = logging.getLogger(__name__)
 DenseMode = Literal["auto", "on", "off"]  # see EngineConfig.dense_mode
 COVERAGE_SAMPLE_WORDS = 2000
+SAMPLE_FILES = 50
 
 
 def load_model(
@@ -60,12 +60,11 @@ def decide_dense(embedder: Encoder, dense_mode: DenseMode, sample_words: Callabl
     return False, note
 
 
-def sample_words(passages: Sequence[Passage] | None, data_dir: Path) -> list[str]:
-    """Distinct Bengali words from the serving passages (or the corpus files before any index)."""
-    if passages is not None:
-        texts = [p.text for p in passages[:500]]
-    else:
-        texts = [a.text for a in corpus.load_corpus(data_dir).articles[:50]]
+def sample_words(texts: Sequence[str] | None, data_dir: Path) -> list[str]:
+    """Distinct Bengali words from passages of the serving index (or, before any index, the first corpus
+    files: enough for the sample, however big the corpus)."""
+    if texts is None:
+        texts = _first_articles(data_dir, SAMPLE_FILES)
     seen: dict[str, None] = {}
     for text in texts:
         for word in terms(text):
@@ -74,3 +73,15 @@ def sample_words(passages: Sequence[Passage] | None, data_dir: Path) -> list[str
             if len(seen) >= COVERAGE_SAMPLE_WORDS:
                 return list(seen)
     return list(seen)
+
+
+def _first_articles(data_dir: Path, files: int) -> list[str]:
+    """The article texts of the first `files` corpus files (in name order)."""
+    texts: list[str] = []
+    for name in sorted(corpus.corpus_files(data_dir))[:files]:
+        try:
+            records, _ = corpus.parse_records(name, (data_dir / name).read_bytes())
+        except OSError:
+            continue
+        texts += [article.text for _, article in records]
+    return texts

@@ -1,73 +1,139 @@
-"""The index catalog in SQLite: generations, their articles and passages, the serving pointer,
-and a cache of passage embeddings keyed by model and text hash (so unchanged text is never
-embedded twice).
+"""The index catalog in SQLite: what is indexed, what is served, and the embedding cache.
 
-Flipping the pointer is one UPDATE in one transaction: that is the atomic swap.
-Each generation's files (and its passage rows) are recorded with size and sha256 when it is written,
-so a damaged one is noticed at load. A catalog SQLite cannot read is moved aside and started afresh.
+Rows are versioned, so an update never edits what a search may be reading. Every update has a number
+(`seq`); an article or passage row is visible at seq S when `added_in <= S` and it was not removed at or
+before S. An update writes its new rows with `added_in = S + 1` and marks the rows it replaces
+`removed_in = S + 1`, fills the lexical and dense stores, then flips `meta.serving` from S to S + 1 in
+one transaction: that flip is the atomic swap. Until it, searches see S; after it, S + 1; never a mix.
+A kill before the flip leaves rows above the serving number, which the next open removes; rows removed
+at or before it are collected one update later (in-flight searches of the previous view may read them).
+
+Passage keys (`passages.key`) are never reused (AUTOINCREMENT): the lexical and dense stores are
+keyed by them, so a store holding keys the catalog does not serve is harmless (searches filter by the
+catalog) and its extra keys are deleted by key.
+
+Each file of the corpus is recorded with size, mtime and sha256, so an update reads only what changed.
+Each passage row carries the sha256 of its text (also the embedding cache's key) and each article row
+a hash of its fields, checked when read: garbled rows are noticed where they are used, without reading
+the whole catalog at start. A catalog SQLite cannot open is moved aside and started afresh.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
+import time
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from retrieval.index.catalog_reads import VISIBLE, article_row_hash, chunks, index_text, text_digest
 from retrieval.index.integrity import FileEntry, move_aside, sqlite_problem
-from retrieval.records import Article, ArticleInfo, Passage
+from retrieval.records import Article, Passage, Skipped
+
+if TYPE_CHECKING:
+    from retrieval.index.changes import Changes
 
 log = logging.getLogger(__name__)
 
+SCHEMA_VERSION = "2"
+# Catalogs up to this size get a full `PRAGMA quick_check` at every open (it reads the whole file:
+# 33 s at 1M passages); bigger ones check their small tables at open and every row where it is read.
+FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024
+RACY_NS = 3_000_000_000  # a file modified this recently is hashed again at the next update
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS generations (
-    id TEXT PRIMARY KEY, status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-    seconds REAL, model TEXT, dense INTEGER NOT NULL DEFAULT 0, articles INTEGER, passages INTEGER
+CREATE TABLE IF NOT EXISTS updates (
+    seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, seconds REAL,
+    added INTEGER, updated INTEGER, removed INTEGER, passages_added INTEGER, passages_removed INTEGER
 );
+CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    skipped TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS shadowed (doc_id TEXT NOT NULL, file TEXT NOT NULL, PRIMARY KEY (doc_id, file));
 CREATE TABLE IF NOT EXISTS articles (
-    generation TEXT NOT NULL, doc_id TEXT NOT NULL, content_hash TEXT NOT NULL, title TEXT, source TEXT,
-    url TEXT, published TEXT, origin TEXT, PRIMARY KEY (generation, doc_id)
+    id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, file TEXT NOT NULL, article_hash TEXT NOT NULL,
+    title TEXT, source TEXT, url TEXT, published TEXT, origin TEXT, passages INTEGER NOT NULL,
+    store TEXT NOT NULL, added_in INTEGER NOT NULL, removed_in INTEGER, row_hash TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS articles_by_doc ON articles (doc_id);
+CREATE INDEX IF NOT EXISTS articles_by_file ON articles (file);
 CREATE TABLE IF NOT EXISTS passages (
-    generation TEXT NOT NULL, position INTEGER NOT NULL, passage_id TEXT NOT NULL, doc_id TEXT NOT NULL,
-    ordinal INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (generation, position)
+    key INTEGER PRIMARY KEY AUTOINCREMENT, article INTEGER NOT NULL, passage_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL,
+    store TEXT NOT NULL, added_in INTEGER NOT NULL, removed_in INTEGER
 );
-CREATE INDEX IF NOT EXISTS passages_by_doc ON passages (generation, doc_id);
+CREATE INDEX IF NOT EXISTS passages_by_article ON passages (article);
+CREATE INDEX IF NOT EXISTS passages_by_id ON passages (passage_id);
+CREATE INDEX IF NOT EXISTS passages_added ON passages (added_in);
+CREATE INDEX IF NOT EXISTS passages_removed ON passages (removed_in) WHERE removed_in IS NOT NULL;
+CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, sound TEXT NOT NULL, skeleton TEXT NOT NULL)
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS vocabulary_by_skeleton ON vocabulary (skeleton);
+CREATE TABLE IF NOT EXISTS lexical_files (
+    store TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    PRIMARY KEY (store, name)
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_hash)
-);
-CREATE TABLE IF NOT EXISTS generation_files (
-    generation TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
-    PRIMARY KEY (generation, name)
 );
 """
 
 
 @dataclass(frozen=True)
-class Generation:
-    id: str
-    status: str
-    started_at: datetime
+class FileState:
+    """A corpus file as last indexed: its size, mtime and content hash, and what it could not use."""
+
+    name: str
+    size: int
+    mtime_ns: int  # -1: modified too recently to trust the mtime (the next update hashes it again)
+    sha256: str
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServingState:
+    """What the catalog serves: the update number, and the stores that hold it."""
+
+    seq: int
+    store: str  # the lexical index folder, named by the full build that made it
+    collection: str | None  # the Chroma collection with the vectors; None: none yet
+    model: str | None  # the model of those vectors
+    dense_seq: int  # the update the collection is complete for (< seq: it lags, and is rebuilt)
     finished_at: datetime | None
     seconds: float | None
-    model: str | None
-    dense: bool
     articles: int
     passages: int
 
 
+@dataclass(frozen=True)
+class StoredArticle:
+    """A visible article row: enough to tell whether a newly loaded article changed."""
+
+    id: int
+    doc_id: str
+    file: str
+    article_hash: str
+    passages: int
+
+
 class Catalog:
-    """Synchronous SQLite access; one connection, used under the engine's locks."""
+    """The catalog's one writing connection, used by the update in progress under the engine's lock."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.recovered: str | None = None  # one line, when a damaged file was moved aside at open
-        problem = sqlite_problem(path)
+        self.outdated = False  # an older layout was found: the index is rebuilt (the embedding cache is kept)
+        problem = sqlite_problem(path, full=_small(path))
         if problem is None:
             try:
                 self._db = self._connect(path)
@@ -79,15 +145,19 @@ class Catalog:
         log.warning("%s", self.recovered)
         self._db = self._connect(path)
 
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(self, path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            self.outdated = _upgrade(db)
             db.executescript(SCHEMA)
-            db.execute("SELECT COUNT(*) FROM generations").fetchone()
-            db.execute("SELECT COUNT(*) FROM meta").fetchone()
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            if not _small(path):  # the big tables are checked row by row where they are read
+                for table in ("meta", "updates", "files", "lexical_files"):
+                    rows = db.execute(f"PRAGMA quick_check({table})").fetchall()
+                    if [tuple(r) for r in rows] != [("ok",)]:
+                        raise sqlite3.DatabaseError(f"{table}: {rows[0][0]}")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -96,120 +166,395 @@ class Catalog:
     def close(self) -> None:
         self._db.close()
 
-    # --- identity and pointer -------------------------------------------------------------------
+    def full_check(self) -> str | None:
+        """`PRAGMA quick_check` of the whole catalog (it reads every page): why it fails, or None."""
+        rows = self._db.execute("PRAGMA quick_check").fetchall()
+        return None if [tuple(r) for r in rows] == [("ok",)] else "; ".join(str(r[0]) for r in rows[:3])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error (the connection runs in autocommit mode)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- identity and the serving pointer -------------------------------------------------------
 
     def instance_id(self) -> str:
         """A random id for this state directory, created on first use."""
-        row = self._db.execute("SELECT value FROM meta WHERE key='instance'").fetchone()
-        if row:
-            return str(row[0])
-        value = uuid.uuid4().hex[:12]
-        self._db.execute("INSERT INTO meta VALUES ('instance', ?)", (value,))
+        value = self._meta("instance")
+        if value is None:
+            value = uuid.uuid4().hex[:12]
+            self._db.execute("INSERT INTO meta VALUES ('instance', ?)", (value,))
         return value
 
-    def current(self) -> Generation | None:
-        row = self._db.execute(
-            "SELECT g.* FROM generations g JOIN meta m ON m.key='current' AND m.value=g.id"
-        ).fetchone()
-        return _generation(row) if row else None
-
-    def stale(self) -> list[str]:
-        """Generations that are not serving (finished earlier, or abandoned half-way)."""
-        current = self.current()
-        rows = self._db.execute("SELECT id FROM generations WHERE id != ?", (current.id if current else "",))
-        return [r[0] for r in rows]
-
-    # --- building a generation ------------------------------------------------------------------
-
-    def begin(self, generation: str, model: str | None, dense: bool) -> None:
-        self._db.execute(
-            "INSERT INTO generations (id, status, started_at, model, dense) VALUES (?, 'building', ?, ?, ?)",
-            (generation, _now(), model, int(dense)),
+    def serving(self) -> ServingState | None:
+        """The serving state, or None before the first complete update."""
+        raw = self._meta("serving")
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        finished = data.get("finished_at")
+        return ServingState(
+            seq=int(data["seq"]),
+            store=str(data["store"]),
+            collection=data.get("collection"),
+            model=data.get("model"),
+            dense_seq=int(data.get("dense_seq", 0)),
+            finished_at=datetime.fromisoformat(finished) if finished else None,
+            seconds=data.get("seconds"),
+            articles=int(data.get("articles", 0)),
+            passages=int(data.get("passages", 0)),
         )
 
-    def write(
-        self, generation: str, articles: list[tuple[Article, str]], passages: list[Passage], files: list[FileEntry]
+    def next_seq(self) -> int:
+        """The number the next update gets: above every update begun, finished or not."""
+        row = self._db.execute("SELECT MAX(seq) FROM updates").fetchone()
+        return int(row[0] or 0) + 1
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def _set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM meta WHERE key=?", (key,))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- writing an update ----------------------------------------------------------------------
+
+    def begin_update(self, seq: int, kind: str) -> None:
+        self._db.execute("INSERT INTO updates (seq, kind, started_at) VALUES (?, ?, ?)", (seq, kind, _now()))
+
+    def add_article(self, seq: int, store: str, article: Article, article_hash: str, file: str, passages: int) -> int:
+        """Insert an article row that becomes visible at `seq`; returns its row id."""
+        a = article
+        cursor = self._db.execute(
+            "INSERT INTO articles (doc_id, file, article_hash, title, source, url, published, origin, passages, "
+            "store, added_in, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                a.doc_id,
+                file,
+                article_hash,
+                a.title,
+                a.source,
+                a.url,
+                a.published,
+                a.origin,
+                passages,
+                store,
+                seq,
+                article_row_hash(a.doc_id, a.title, a.source, a.url, a.published),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def add_passages(self, seq: int, store: str, article: int, passages: Sequence[Passage]) -> list[int]:
+        """Insert an article's passages, visible from `seq`; returns their new keys."""
+        keys = []
+        for p in passages:
+            cursor = self._db.execute(
+                "INSERT INTO passages (article, passage_id, ordinal, text, text_hash, store, added_in) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article, p.passage_id, p.ordinal, p.text, text_digest(p.title, p.text), store, seq),
+            )
+            assert cursor.lastrowid is not None
+            keys.append(cursor.lastrowid)
+        return keys
+
+    def remove_articles(self, seq: int, article_ids: Sequence[int]) -> int:
+        """Mark articles (and their passages) removed as of `seq`; returns how many passages that retires."""
+        retired = 0
+        for chunk in chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            self._db.execute(f"UPDATE articles SET removed_in=? WHERE id IN ({marks})", (seq, *chunk))
+            retired += self._db.execute(
+                f"UPDATE passages SET removed_in=? WHERE article IN ({marks})", (seq, *chunk)
+            ).rowcount
+        return retired
+
+    def remove_everything(self, seq: int) -> int:
+        """Mark every visible row removed as of `seq` (a full rebuild writes them all again)."""
+        self._db.execute("UPDATE articles SET removed_in=? WHERE removed_in IS NULL AND added_in < ?", (seq, seq))
+        return self._db.execute(
+            "UPDATE passages SET removed_in=? WHERE removed_in IS NULL AND added_in < ?", (seq, seq)
+        ).rowcount
+
+    def add_words(self, words: Iterable[tuple[str, str, str]]) -> None:
+        """Remember corpus words with their sound key and its consonant skeleton (for sound-alike lookup)."""
+        self._db.executemany("INSERT OR IGNORE INTO vocabulary VALUES (?, ?, ?)", words)
+
+    def known_words(self, words: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunks(words):
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._db.execute(f"SELECT word FROM vocabulary WHERE word IN ({marks})", chunk))
+        return found
+
+    def flip(
+        self,
+        seq: int,
+        *,
+        store: str,
+        collection: str | None,
+        model: str | None,
+        dense_seq: int,
+        changes: Changes,
+        passages_added: int,
+        passages_retired: int,
+        seconds: float,
     ) -> None:
-        """Store a generation's articles (with content hashes), passages, and its files' sizes and sha256
-        sums (checked at every load) in one transaction."""
-        with _transaction(self._db):
-            self._db.executemany(
-                "INSERT INTO generation_files VALUES (?, ?, ?, ?)",
-                [(generation, f.name, f.size, f.sha256) for f in files],
-            )
-            self._db.executemany(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(generation, a.doc_id, h, a.title, a.source, a.url, a.published, a.origin) for a, h in articles],
-            )
-            self._db.executemany(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
-                [(generation, i, p.passage_id, p.doc_id, p.ordinal, p.text) for i, p in enumerate(passages)],
-            )
-
-    def promote(self, generation: str, seconds: float, articles: int, passages: int) -> None:
-        """Mark a generation ready and make it the serving one, atomically."""
-        with _transaction(self._db):
+        """Serve update `seq`: the file states it read recorded and the pointer moved, in one transaction."""
+        with self.transaction():
+            self._record_changes(changes)
+            articles, passages = self._visible_counts(seq)
             self._db.execute(
-                "UPDATE generations SET status='ready', finished_at=?, seconds=?, articles=?, passages=? WHERE id=?",
-                (_now(), seconds, articles, passages, generation),
+                "UPDATE updates SET finished_at=?, seconds=?, added=?, updated=?, removed=?, passages_added=?, "
+                "passages_removed=? WHERE seq=?",
+                (
+                    _now(),
+                    seconds,
+                    changes.added,
+                    changes.updated,
+                    changes.removed,
+                    passages_added,
+                    passages_retired,
+                    seq,
+                ),
             )
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('current', ?)", (generation,))
+            state = {
+                "seq": seq,
+                "store": store,
+                "collection": collection,
+                "model": model,
+                "dense_seq": dense_seq,
+                "finished_at": _now(),
+                "seconds": seconds,
+                "articles": articles,
+                "passages": passages,
+            }
+            self._set_meta("serving", json.dumps(state))
 
-    def forget(self, generation: str) -> None:
-        """Delete a generation's rows (never the serving one)."""
-        current = self.current()
-        if current and current.id == generation:
-            raise ValueError("refusing to delete the serving generation")
-        with _transaction(self._db):
-            for table, column in (
-                ("articles", "generation"),
-                ("passages", "generation"),
-                ("generation_files", "generation"),
-                ("generations", "id"),
-            ):
-                self._db.execute(f"DELETE FROM {table} WHERE {column}=?", (generation,))
+    def _visible_counts(self, seq: int) -> tuple[int, int]:
+        where = VISIBLE.format(t="a")
+        row = self._db.execute(f"SELECT COUNT(*), COALESCE(SUM(passages), 0) FROM articles a WHERE {where}", (seq, seq))
+        articles, passages = row.fetchone()
+        return int(articles), int(passages)
 
-    # --- reading a generation -------------------------------------------------------------------
+    # --- corpus files -----------------------------------------------------------------------------
 
-    def files(self, generation: str) -> list[FileEntry]:
-        """The files recorded for a generation (empty for one written before they were recorded)."""
-        rows = self._db.execute(
-            "SELECT name, size, sha256 FROM generation_files WHERE generation=? ORDER BY name", (generation,)
+    def file_states(self) -> dict[str, FileState]:
+        rows = self._db.execute("SELECT name, size, mtime_ns, sha256, skipped FROM files")
+        return {r[0]: FileState(r[0], r[1], r[2], r[3], _skipped_of(r[4])) for r in rows}
+
+    def record_files(self, changes: Changes) -> None:
+        """Remember the file states of changes that add or retire no article (no update needed)."""
+        if changes.files or changes.gone or changes.reread:
+            with self.transaction():
+                self._record_changes(changes)
+
+    def _record_changes(self, changes: Changes) -> None:
+        self._record_files(changes.files)
+        for name in changes.gone:
+            self._db.execute("DELETE FROM files WHERE name=?", (name,))
+        for name in changes.reread:
+            self._db.execute("DELETE FROM shadowed WHERE file=?", (name,))
+        self._db.executemany("INSERT OR IGNORE INTO shadowed VALUES (?, ?)", changes.shadowed)
+
+    def _record_files(self, files: Sequence[FileState]) -> None:
+        # A file modified in the last seconds may change again within the same mtime tick: keep -1 for its
+        # mtime, so the next update hashes it rather than trusting size and mtime (git's "racy" rule).
+        racy_after = time.time_ns() - RACY_NS
+        self._db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+            [
+                (f.name, f.size, -1 if f.mtime_ns >= racy_after else f.mtime_ns, f.sha256, _skipped_json(f.skipped))
+                for f in files
+            ],
         )
+
+    def forget_file(self, name: str) -> None:
+        """Drop a file's recorded state: the next update reads it again (a damaged row of it was found)."""
+        self._db.execute("DELETE FROM files WHERE name=?", (name,))
+
+    def skipped(self, changes: Changes) -> list[Skipped]:
+        """Everything the corpus could not use: the files this update read, and the others as recorded."""
+        read = {f.name: f for f in changes.files}
+        states = {**self.file_states(), **read}
+        for name in changes.gone:
+            states.pop(name, None)
+        return [s for name in sorted(states) for s in states[name].skipped]
+
+    def articles_of_files(self, seq: int, files: Iterable[str]) -> list[StoredArticle]:
+        found: list[StoredArticle] = []
+        for chunk in chunks(sorted(files)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT id, doc_id, file, article_hash, passages FROM articles a WHERE file IN ({marks}) "
+                f"AND {VISIBLE.format(t='a')}",
+                (*chunk, seq, seq),
+            )
+            found += [StoredArticle(*r) for r in rows]
+        return found
+
+    def doc_ids_of_files(self, seq: int, files: Iterable[str]) -> set[str]:
+        return {a.doc_id for a in self.articles_of_files(seq, files)}
+
+    def owners(self, seq: int, doc_ids: Iterable[str]) -> dict[str, str]:
+        """The file each of these doc ids is served from (ids not served are left out)."""
+        found: dict[str, str] = {}
+        for chunk in chunks(sorted(doc_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT doc_id, file FROM articles a WHERE doc_id IN ({marks}) AND {VISIBLE.format(t='a')}",
+                (*chunk, seq, seq),
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def shadowing(self, doc_ids: Iterable[str]) -> set[str]:
+        """Files holding a skipped copy of one of these doc ids (another file owned it)."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(doc_ids)):
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._db.execute(f"SELECT file FROM shadowed WHERE doc_id IN ({marks})", chunk))
+        return found
+
+    # --- the lexical index's files ------------------------------------------------------------------
+
+    def mark_lexical_dirty(self, store: str) -> None:
+        """Say a store's lexical index is being written: until its files are recorded again, an open
+        trusts them as they are (a kill between tantivy's commit and the record is not damage)."""
+        self._set_meta("lexical_dirty", store)
+
+    def lexical_padding(self, store: str) -> int | None:
+        """The PAD tokens per document of a store's lexical index (None: not set yet, a new store)."""
+        value = self._meta(f"padding:{store}")
+        return int(value) if value is not None else None
+
+    def set_lexical_padding(self, store: str, padding: int) -> None:
+        self._set_meta(f"padding:{store}", str(padding))
+
+    def lexical_dirty(self) -> str | None:
+        return self._meta("lexical_dirty")
+
+    def record_lexical_files(self, store: str, files: Sequence[FileEntry], gone: Iterable[str]) -> None:
+        """The lexical index's files after a commit: new ones recorded, deleted ones forgotten, clean again."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO lexical_files VALUES (?, ?, ?, ?)",
+                [(store, f.name, f.size, f.sha256) for f in files],
+            )
+            self._db.executemany("DELETE FROM lexical_files WHERE store=? AND name=?", [(store, n) for n in gone])
+            if self._meta("lexical_dirty") == store:
+                self._set_meta("lexical_dirty", None)
+
+    def lexical_files(self, store: str) -> list[FileEntry]:
+        rows = self._db.execute("SELECT name, size, sha256 FROM lexical_files WHERE store=? ORDER BY name", (store,))
         return [FileEntry(*row) for row in rows]
 
-    def ids(self) -> list[str]:
-        """Every generation the catalog knows, in any state."""
-        return [r[0] for r in self._db.execute("SELECT id FROM generations")]
+    def forget_lexical_stores_except(self, keep: str | None) -> None:
+        """Forget the recorded files (and padding) of every lexical store but `keep` (their folders are gone)."""
+        self._db.execute("DELETE FROM lexical_files WHERE store != ?", (keep or "",))
+        self._db.execute("DELETE FROM meta WHERE key LIKE 'padding:%' AND key != ?", (f"padding:{keep}",))
 
-    def article_hashes(self, generation: str) -> dict[str, str]:
-        rows = self._db.execute("SELECT doc_id, content_hash FROM articles WHERE generation=?", (generation,))
-        return dict(rows.fetchall())
+    def forget_lexical_store(self, store: str) -> None:
+        self._db.execute("DELETE FROM lexical_files WHERE store=?", (store,))
+        self._set_meta(f"padding:{store}", None)
+        if self._meta("lexical_dirty") == store:
+            self._set_meta("lexical_dirty", None)
 
-    def passages(self, generation: str) -> list[Passage]:
-        rows = self._db.execute(
-            "SELECT p.passage_id, p.doc_id, p.ordinal, p.text, a.title, a.source, a.url, a.published "
-            "FROM passages p JOIN articles a ON a.generation=p.generation AND a.doc_id=p.doc_id "
-            "WHERE p.generation=? ORDER BY p.position",
-            (generation,),
+    # --- recovery and collection ----------------------------------------------------------------
+
+    def key_of(self, passage_id: str) -> int:
+        """The key of the newest row of a passage id (for tests that key vectors by hand)."""
+        return int(self._db.execute("SELECT MAX(key) FROM passages WHERE passage_id=?", (passage_id,)).fetchone()[0])
+
+    def unfinished(self, seq: int) -> list[tuple[int, str]]:
+        """(key, store) of passages written by updates that never became visible (above `seq`)."""
+        return [(r[0], r[1]) for r in self._db.execute("SELECT key, store FROM passages WHERE added_in > ?", (seq,))]
+
+    def drop_unfinished(self, seq: int) -> None:
+        """Forget what updates above `seq` wrote or marked: a killed or cancelled update leaves no trace."""
+        with self.transaction():
+            self._db.execute("DELETE FROM passages WHERE added_in > ?", (seq,))
+            self._db.execute("DELETE FROM articles WHERE added_in > ?", (seq,))
+            self._db.execute("UPDATE passages SET removed_in=NULL WHERE removed_in > ?", (seq,))
+            self._db.execute("UPDATE articles SET removed_in=NULL WHERE removed_in > ?", (seq,))
+            self._db.execute("DELETE FROM updates WHERE seq > ? AND finished_at IS NULL", (seq,))
+
+    def retired(self, seq: int) -> list[tuple[int, str]]:
+        """(key, store) of passages removed at or before update `seq`: the view of `seq` does not see them."""
+        rows = self._db.execute("SELECT key, store FROM passages WHERE removed_in <= ?", (seq,))
+        return [(r[0], r[1]) for r in rows]
+
+    def retired_count(self, seq: int) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM passages WHERE removed_in <= ?", (seq,)).fetchone()[0])
+
+    def drop_retired(self, seq: int) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM passages WHERE removed_in <= ?", (seq,))
+            self._db.execute("DELETE FROM articles WHERE removed_in <= ?", (seq,))
+
+    def last_update(self) -> tuple[int, str, datetime | None, float | None] | None:
+        row = self._db.execute(
+            "SELECT seq, kind, finished_at, seconds FROM updates WHERE finished_at IS NOT NULL ORDER BY seq DESC"
+        ).fetchone()
+        if row is None:
+            return None
+        return int(row[0]), str(row[1]), datetime.fromisoformat(row[2]) if row[2] else None, row[3]
+
+    # --- vectors ----------------------------------------------------------------------------------
+
+    def passages_for_vectors(
+        self, seq: int, added_in: int | None, batch: int = 2000
+    ) -> Iterator[list[tuple[int, str, str]]]:
+        """(key, text for the index, text hash) of the passages visible at `seq` (only those added by update
+        `added_in`, when given), in key order, a batch at a time: what gets vectors."""
+        last = 0
+        extra = " AND p.added_in = ?" if added_in is not None else ""
+        while True:
+            params: tuple[Any, ...] = (last, seq, seq, *((added_in,) if added_in is not None else ()), batch)
+            rows = self._db.execute(
+                "SELECT p.key, a.title, p.text, p.text_hash FROM passages p JOIN articles a ON a.id = p.article "
+                f"WHERE p.key > ? AND {VISIBLE.format(t='p')}{extra} ORDER BY p.key LIMIT ?",
+                params,
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(key, index_text(title, text), digest) for key, title, text, digest in rows]
+
+    def count_passages(self, seq: int, added_in: int | None) -> int:
+        """How many distinct passage texts are visible at `seq` (added by update `added_in`, when given)."""
+        extra = " AND p.added_in = ?" if added_in is not None else ""
+        params: tuple[Any, ...] = (seq, seq, *((added_in,) if added_in is not None else ()))
+        row = self._db.execute(
+            f"SELECT COUNT(DISTINCT p.text_hash) FROM passages p WHERE {VISIBLE.format(t='p')}{extra}", params
         )
-        return [Passage(*row) for row in rows]
+        return int(row.fetchone()[0])
 
-    def article_infos(self, generation: str) -> list[ArticleInfo]:
-        rows = self._db.execute(
-            "SELECT a.doc_id, a.title, a.source, a.published, a.url, COUNT(p.passage_id) "
-            "FROM articles a LEFT JOIN passages p ON p.generation=a.generation AND p.doc_id=a.doc_id "
-            "WHERE a.generation=? GROUP BY a.doc_id ORDER BY a.doc_id",
-            (generation,),
-        )
-        return [ArticleInfo(*row) for row in rows]
+    def count_uncached(self, model: str, seq: int, added_in: int | None) -> int:
+        """How many of those passages have no cached vector for `model`: what must be embedded."""
+        extra = " AND p.added_in = ?" if added_in is not None else ""
+        params: tuple[Any, ...] = (model, seq, seq, *((added_in,) if added_in is not None else ()))
+        row = self._db.execute(
+            "SELECT COUNT(DISTINCT p.text_hash) FROM passages p LEFT JOIN embeddings e "
+            "ON e.model = ? AND e.text_hash = p.text_hash "
+            f"WHERE e.text_hash IS NULL AND {VISIBLE.format(t='p')}{extra}",
+            params,
+        ).fetchone()
+        return int(row[0])
 
-    # --- embedding cache ------------------------------------------------------------------------
-
-    def cached_vectors(self, model: str, text_hashes: list[str]) -> dict[str, np.ndarray]:
+    def cached_vectors(self, model: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        for start in range(0, len(text_hashes), 500):
-            chunk = text_hashes[start : start + 500]
+        for chunk in chunks(text_hashes):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
                 f"SELECT text_hash, vector FROM embeddings WHERE model=? AND text_hash IN ({marks})", (model, *chunk)
@@ -217,41 +562,56 @@ class Catalog:
             found.update((h, np.frombuffer(v, dtype=np.float32)) for h, v in rows)
         return found
 
-    def store_vectors(self, model: str, items: list[tuple[str, np.ndarray]]) -> None:
-        with _transaction(self._db):
+    def store_vectors(self, model: str, items: Sequence[tuple[str, np.ndarray]]) -> None:
+        with self.transaction():
             self._db.executemany(
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items],
             )
 
 
-class _transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error (the connection runs in autocommit mode)."""
+def _small(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= FULL_CHECK_MAX_BYTES
+    except OSError:
+        return True
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
 
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+def _upgrade(db: sqlite3.Connection) -> bool:
+    """Bring a catalog of an older layout (one generation per build) to this one: its index tables are
+    dropped (the next update rebuilds from the corpus) and its embedding cache kept. True when it did."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "generations" not in tables:
+        return False
+    with _immediate(db):
+        for table in ("generations", "articles", "passages", "generation_files"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute("DELETE FROM meta WHERE key IN ('current', 'schema')")
+    log.info("the index catalog has an older layout: the index is rebuilt from the corpus, the embeddings kept")
+    return True
 
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+@contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _skipped_json(skipped: Sequence[Skipped]) -> str:
+    return json.dumps([[s.name, s.reason] for s in skipped], ensure_ascii=False)
+
+
+def _skipped_of(raw: str) -> tuple[Skipped, ...]:
+    try:
+        return tuple(Skipped(name, reason) for name, reason in json.loads(raw))
+    except (ValueError, TypeError):
+        return ()
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _generation(row: tuple[Any, ...]) -> Generation:
-    gid, status, started, finished, seconds, model, dense, articles, passages = row
-    return Generation(
-        id=gid,
-        status=status,
-        started_at=datetime.fromisoformat(started),
-        finished_at=datetime.fromisoformat(finished) if finished else None,
-        seconds=seconds,
-        model=model,
-        dense=bool(dense),
-        articles=articles or 0,
-        passages=passages or 0,
-    )

@@ -1,28 +1,28 @@
-"""Checking state files: a generation's files against the sizes and sha256 sums recorded when it was
-written, and SQLite files with `PRAGMA quick_check`. A damaged file is never served or crash-looped on:
-a generation that fails is rebuilt from the corpus, a damaged database is moved aside and started afresh.
+"""Checking state files: the lexical index's files against the sizes and sha256 sums recorded after each
+commit, and SQLite files with `PRAGMA quick_check`. A damaged file is never served or crash-looped on:
+a lexical index that fails is rebuilt from the corpus, a damaged database is moved aside and started afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from retrieval.records import Passage
-
 log = logging.getLogger(__name__)
-PASSAGES_ENTRY = ":passages"  # the manifest row of a generation's passage rows (size = their count)
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+ALWAYS_CHECKED = ("meta.json", ".managed.json")  # tantivy rewrites these at every commit
 
 
 @dataclass(frozen=True)
 class FileEntry:
-    """One recorded file of a generation: its path inside the generation directory, size and sha256."""
+    """One recorded file of a lexical index folder: its name, size and sha256."""
 
     name: str
     size: int
@@ -37,51 +37,75 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manifest(directory: Path) -> list[FileEntry]:
-    """Every file under a generation directory, fsynced first: the catalog records it before the swap."""
+def manifest_of(directory: Path, files: Sequence[Path], recorded: Mapping[str, FileEntry]) -> list[FileEntry]:
+    """Entries for the files of a lexical index after a commit, fsynced first. Segment files never change
+    once written (tantivy names them by segment and opstamp), so one recorded with its size is kept as
+    it is; the files tantivy rewrites at each commit are hashed again."""
     entries = []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+    for path in files:
+        size = path.stat().st_size
+        known = recorded.get(path.name)
+        if known is not None and known.size == size and path.name not in ALWAYS_CHECKED:
+            continue
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
-        entries.append(FileEntry(path.relative_to(directory).as_posix(), path.stat().st_size, _sha256(path)))
+        entries.append(FileEntry(path.relative_to(directory).as_posix(), size, _sha256(path)))
     return entries
 
 
-def passages_entry(passages: list[Passage]) -> FileEntry:
-    """The passage rows as one manifest entry, so garbled catalog text is noticed like a garbled file."""
-    digest = hashlib.sha256()
-    for p in passages:
-        fields = (p.passage_id, p.doc_id, str(p.ordinal), p.text, p.title, p.source, p.url, p.published)
-        digest.update("\x1f".join(f or "" for f in fields).encode())
-        digest.update(b"\x1e")
-    return FileEntry(PASSAGES_ENTRY, len(passages), digest.hexdigest())
+def live_segments(directory: Path) -> set[str]:
+    """The ids of the segments the index's last commit uses, as tantivy names their files (no dashes).
+    Raises ValueError (or OSError) when meta.json is not a readable tantivy meta file."""
+    meta = json.loads((directory / "meta.json").read_text("utf-8"))
+    return {str(s["segment_id"]).replace("-", "") for s in meta["segments"]}
 
 
-def verify(directory: Path, recorded: list[FileEntry]) -> str | None:
-    """Why the files under `directory` differ from `recorded` (missing, extra size, other bytes), or None."""
-    for entry in recorded:
-        if entry.name == PASSAGES_ENTRY:
-            continue
-        path = directory / entry.name
+def live_files(directory: Path, segments: set[str]) -> list[str]:
+    """The files on disk the last commit uses: meta.json, .managed.json and its segments' files."""
+    names = [name for name in ALWAYS_CHECKED if (directory / name).exists()]
+    names += [p.name for p in directory.iterdir() if p.is_file() and p.name.split(".", 1)[0] in segments]
+    return sorted(names)
+
+
+def verify(directory: Path, recorded: Sequence[FileEntry]) -> str | None:
+    """Why the files the index's last commit uses differ from `recorded` (missing, not recorded, another
+    size, other bytes), or None."""
+    known = {entry.name: entry for entry in recorded}
+    try:
+        segments = live_segments(directory)
+    except FileNotFoundError:
+        return "meta.json is missing"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"meta.json cannot be read ({type(exc).__name__})"
+    expected = {n for n in known if n in ALWAYS_CHECKED or n.split(".", 1)[0] in segments}
+    for name in sorted(expected | set(live_files(directory, segments))):
+        path = directory / name
+        entry = known.get(name)
+        if entry is None:
+            return f"{name} was not written by a recorded commit"
         if not path.is_file():
-            return f"{entry.name} is missing"
+            return f"{name} is missing"
         size = path.stat().st_size
         if size != entry.size:
-            return f"{entry.name} is {size} bytes, {entry.size} were written"
+            return f"{name} is {size} bytes, {entry.size} were written"
         if _sha256(path) != entry.sha256:
-            return f"{entry.name} has other bytes than were written (sha256 differs)"
+            return f"{name} has other bytes than were written (sha256 differs)"
     return None
 
 
-def sqlite_problem(path: Path) -> str | None:
+def sqlite_problem(path: Path, full: bool = True) -> str | None:
     """Why an existing SQLite file cannot be trusted (not a database, malformed pages), or None.
 
-    A missing file is no problem: it is created empty."""
+    full=False reads only the header and the schema (cheap for any size); `PRAGMA quick_check` reads
+    every page. A missing file is no problem: it is created empty."""
     if not path.exists():
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            if not full:
+                db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return None
             rows = db.execute("PRAGMA quick_check").fetchall()
         finally:
             db.close()

@@ -1,75 +1,141 @@
-"""BM25 over the analyser's tokens (bm25s), plus the document frequencies the rest needs.
+"""BM25 over the analyser's tokens, in tantivy: segments on disk, added to and deleted from by passage key.
 
-bm25s answers in well under a millisecond but cannot add or delete documents, so every index
-generation rebuilds it (cheap next to embedding) and saves it beside that generation.
+The analyser (retrieval.text) has already cut and stemmed every word, so tantivy only splits the
+token string on spaces ("ws" tokenizer) and never changes a token. Each document is one passage: its
+catalog key (an unsigned fast field, also indexed so it can be deleted by term) and its tokens. A
+commit is atomic; readers hold a searcher of one commit (reload policy "manual"), so an update that
+commits while a search runs is invisible to it until the engine swaps views.
+
+One writer per index folder at a time (tantivy's own lock): the engine opens it for an update and
+closes it (waiting for merges) before the update is recorded, so the files the catalog records are
+the files on disk while serving.
+
+tantivy's BM25 is fixed at k1 = 1.2, b = 0.75; measured on bn-news-qa through the whole retriever, that
+cost Recall@1 0.886 -> 0.877 against our b = 0.4. Padding every document with P copies of a token no
+query holds gives 1 - 0.75 + 0.75 (dl + P) / (avgdl + P) = 1 - b + b dl / avgdl exactly when
+P = avgdl (0.75 / b - 1): with it tantivy ranks as BM25 with b = 0.4 does (0.886 again, in the same run;
+benchmarks/lexical_engines.py). P is fixed per index when it is built (`padding_for`).
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import bm25s
-import numpy as np
+import tantivy
 
-# Measured on bn-news-qa with whitespace tokens: Recall@1 0.885 with k1 0.9, b 0.4 against 0.881 with the
-# usual 1.2 / 0.75 (validation split 0.947 vs 0.931).
-K1 = 0.9
-B = 0.4
+KEY = "key"
+TOKENS = "tokens"
+PAD = "~~"  # never one of the analyser's tokens (a stem token is "~" and at least one letter)
+TANTIVY_B = 0.75
+WANTED_B = 0.4  # BM25's b measured best on bn-news-qa (0.885 vs 0.881 Recall@1 with 0.75)
+WRITER_HEAP_BYTES = 64_000_000  # per update; tantivy flushes a segment when it is full
+TOKENIZER = "ws"
+LOCK_FILES = frozenset({".tantivy-writer.lock", ".tantivy-meta.lock"})
 
 
-@dataclass
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field(KEY, indexed=True, fast=True)
+    builder.add_text_field(TOKENS, tokenizer_name=TOKENIZER, index_option="freq")
+    return builder.build()
+
+
 class LexicalIndex:
-    """A BM25 index over passage token lists, with surface-word document frequencies."""
+    """One tantivy index folder: `writer()` for updates, `reader()` for searches."""
 
-    bm25: bm25s.BM25 | None  # None for an empty index: bm25s cannot index zero documents
-    doc_freq: dict[str, int]
-    n_docs: int
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self._index = tantivy.Index(_schema(), path=str(directory), reuse=True)
+        self._index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+        self._index.config_reader(reload_policy="manual")
+        self._schema = self._index.schema
 
-    @classmethod
-    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
-        """Index one token list per passage (from text.index_tokens); an empty corpus is a valid, empty index."""
-        bm25 = None
-        if token_lists:
-            bm25 = bm25s.BM25(k1=K1, b=B)
-            bm25.index([tokens or [""] for tokens in token_lists], show_progress=False)
-        doc_freq = Counter(t for tokens in token_lists for t in set(tokens))
-        return cls(bm25=bm25, doc_freq=dict(doc_freq), n_docs=len(token_lists))
+    def reader(self) -> LexicalReader:
+        """A searcher of the last commit, as of now: later commits are not seen by it."""
+        self._index.reload()
+        return LexicalReader(self._index.searcher(), self._schema)
 
-    def save(self, directory: Path) -> None:
-        """Write the index into a generation's directory."""
-        if self.bm25 is not None:
-            self.bm25.save(str(directory / "bm25"), show_progress=False)
-        (directory / "doc_freq.json").write_text(
-            json.dumps({"n_docs": self.n_docs, "doc_freq": self.doc_freq}, ensure_ascii=False), "utf-8"
-        )
+    def writer(self, padding: int = 0) -> LexicalWriter:
+        """A writer that pads each added document with `padding` PAD tokens (see the module docstring)."""
+        return LexicalWriter(self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1), self._schema, padding)
 
-    @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex":
-        """Read an index written by save()."""
-        data = json.loads((directory / "doc_freq.json").read_text("utf-8"))
-        n_docs = int(data["n_docs"])
-        bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False) if n_docs else None
-        return cls(bm25=bm25, doc_freq=data["doc_freq"], n_docs=n_docs)
+    def files(self) -> list[Path]:
+        """The index's own files (not tantivy's lock files)."""
+        return sorted(p for p in self.directory.iterdir() if p.is_file() and p.name not in LOCK_FILES)
+
+
+class LexicalWriter:
+    """Adds and deletes passages by key; nothing is visible before `commit`, which `close` awaits merges of."""
+
+    def __init__(self, writer: tantivy.IndexWriter, schema: tantivy.Schema, padding: int = 0) -> None:
+        self._writer = writer
+        self._schema = schema
+        self._closed = False
+        self._pad = (" " + " ".join([PAD] * padding)) if padding > 0 else ""
+
+    def add(self, key: int, tokens: Sequence[str]) -> None:
+        document = tantivy.Document()
+        document.add_unsigned(KEY, key)
+        document.add_text(TOKENS, " ".join(tokens) + self._pad)
+        self._writer.add_document(document)
+
+    def delete(self, keys: Iterable[int]) -> None:
+        """Delete passages by key (a term-set query: deleting by term does not match an unsigned field)."""
+        batch = list(keys)
+        for start in range(0, len(batch), 10_000):
+            self._writer.delete_documents_by_query(
+                tantivy.Query.term_set_query(self._schema, KEY, batch[start : start + 10_000])
+            )
+
+    def commit(self) -> None:
+        self._writer.commit()
+
+    def close(self) -> None:
+        """Wait for the merges a commit started, then release the index's writer lock (once; uncommitted
+        additions are dropped)."""
+        if not self._closed:
+            self._closed = True
+            self._writer.wait_merging_threads()
+
+
+class LexicalReader:
+    """BM25 search and term statistics over one commit."""
+
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema) -> None:
+        self._searcher = searcher
+        self._schema = schema
+        self.n_docs = searcher.num_docs
+
+    def doc_freq(self, token: str) -> int:
+        return int(self._searcher.doc_freq(TOKENS, token))
 
     def idf(self, token: str) -> float:
         """BM25-style IDF; a word the corpus never uses gets the highest value."""
-        df = self.doc_freq.get(token, 0)
+        df = self.doc_freq(token)
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def knows(self, token: str) -> bool:
-        return token in self.doc_freq
+        return self.doc_freq(token) > 0
 
-    def search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
-        """Top-k (passage index, score) with a positive score, best first."""
-        known = [t for t in query_tokens if t in self.doc_freq]
-        if not known or self.bm25 is None:
+    def search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """Top-k (passage key, BM25 score), best first."""
+        if k <= 0 or self.n_docs == 0:
             return []
-        scores = self.bm25.get_scores(known)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        terms = [tantivy.Query.term_query(self._schema, TOKENS, t) for t in tokens if t]
+        if not terms:
+            return []
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, term) for term in terms])
+        hits = self._searcher.search(query, limit=k, count=False).hits
+        if not hits:
+            return []
+        keys = self._searcher.fast_field_values(KEY, [address for _, address in hits])
+        return [(int(key), float(score)) for (score, _), key in zip(hits, keys, strict=True) if key is not None]
+
+
+def padding_for(average_tokens: float) -> int:
+    """PAD tokens per document that make tantivy's b = 0.75 rank as b = WANTED_B for documents of this
+    average length (in tokens)."""
+    return max(0, round(average_tokens * (TANTIVY_B / WANTED_B - 1)))

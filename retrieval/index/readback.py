@@ -1,84 +1,113 @@
-"""The index searches read, and how a generation is read back from disk before it may serve.
+"""Opening the serving state for searches, after checking it: nothing damaged is ever served.
 
-A generation is served only after its files and catalog rows match what was recorded when it was written,
-and its vectors only when Chroma still holds all of them: damaged or lost state is noticed here and never
-served (the engine says so in `damage` and in its status note, and the next reindex rebuilds).
+The lexical index's live files must match the sizes and sha256 sums recorded after its last commit
+(unless a kill interrupted the record: then they are trusted and recorded again), and tantivy must open
+them. The collection is used only when it holds this model's vectors of every visible passage; lost
+vectors are noticed (a missing collection, a count that differs) and reported, and the next update
+re-creates them from the embedding cache. Passage text is not read here: that is per search.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import chromadb
 
 from retrieval.errors import IndexDamaged
-from retrieval.index import build as indexer
-from retrieval.index.catalog import Catalog, Generation
-from retrieval.index.integrity import PASSAGES_ENTRY, passages_entry, verify
+from retrieval.index.catalog import Catalog, ServingState
+from retrieval.index.catalog_reads import CatalogReader, PassageRow
+from retrieval.index.integrity import verify
 from retrieval.index.lexical import LexicalIndex
-from retrieval.index.snapshot import Snapshot
+from retrieval.index.update import lexical_dir, record_lexical_files
 from retrieval.index.vector_store import ChromaCollection, ChromaStore
-from retrieval.records import ArticleInfo, Passage
+from retrieval.index.view import Hidden, IndexView
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Serving:
-    """What searches read: swapped as one reference, never changed in place."""
+@dataclass(frozen=True)
+class Opened:
+    """The view to serve, and what was found about the vectors."""
 
-    snapshot: Snapshot
-    generation: Generation
-    articles: list[ArticleInfo]
+    view: IndexView
+    vectors_lost: bool
 
 
-def read_generation(state_dir: Path, catalog: Catalog, generation: Generation) -> tuple[list[Passage], LexicalIndex]:
-    """A generation's passages and lexical index, after checking them against the sizes and sha256
-    sums recorded when it was written. Raises IndexDamaged saying what differs."""
-    directory = indexer.generation_dir(state_dir, generation.id)
+def open_view(
+    state_dir: Path,
+    catalog: Catalog,
+    reader: CatalogReader,
+    chroma: ChromaStore | None,
+    model: str | None,
+    hidden: Hidden,
+    on_damage: Callable[[PassageRow], None],
+) -> Opened | None:
+    """The serving state as a view, or None before any update. `model`: the identity of the model whose
+    vectors searches may use (None: lexical only). Raises IndexDamaged saying what differs."""
+    serving = catalog.serving()
+    if serving is None:
+        return None
+    lexical = _checked_lexical(state_dir, catalog, serving)
     try:
-        recorded = catalog.files(generation.id)
-        problem = verify(directory, recorded)
+        searcher = lexical.reader()
+    except (ValueError, OSError, BaseException) as exc:  # tantivy raises ValueError, or panics on bad bytes
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise IndexDamaged(f"the lexical index cannot be read ({type(exc).__name__})") from exc
+    collection, lost = _vectors(chroma, catalog, serving, model, hidden)
+    view = IndexView(
+        seq=serving.seq,
+        store=serving.store,
+        lexical=searcher,
+        dense=collection,
+        catalog=reader,
+        hidden=hidden,
+        on_damage=on_damage,
+        article_count=serving.articles,
+        passage_count=serving.passages,
+    )
+    return Opened(view, lost)
+
+
+def _checked_lexical(state_dir: Path, catalog: Catalog, serving: ServingState) -> LexicalIndex:
+    directory = lexical_dir(state_dir, serving.store)
+    if not (directory / "meta.json").is_file():
+        raise IndexDamaged("its lexical index is missing (meta.json)")
+    if catalog.lexical_dirty() == serving.store:
+        log.info("the lexical index was being written when the last process stopped: its files are recorded again")
+    else:
+        problem = verify(directory, catalog.lexical_files(serving.store))
         if problem:
             raise IndexDamaged(problem)
-        passages = catalog.passages(generation.id)
-        expected = next((f for f in recorded if f.name == PASSAGES_ENTRY), None)
-        if len(passages) != generation.passages or (expected and passages_entry(passages) != expected):
-            raise IndexDamaged("its passage rows in the catalog differ from those written")
-        lexical = LexicalIndex.load(directory)
-    except IndexDamaged:
-        raise
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, sqlite3.DatabaseError) as exc:
-        # a generation written before files were recorded (or one whose rows went) fails here
-        raise IndexDamaged(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
-    if lexical.n_docs != len(passages):
-        raise IndexDamaged(f"the lexical index holds {lexical.n_docs} passages, the catalog {len(passages)}")
-    return passages, lexical
-
-
-def stored_vectors(
-    chroma: ChromaStore, generation: Generation, model: str | None
-) -> tuple[ChromaCollection | None, bool]:
-    """(the generation's Chroma collection or None, whether its vectors are lost).
-
-    None when dense search is off (`model` None) or the generation was built without vectors or with
-    another model. A collection that is missing or holds another number of vectors than the generation
-    has passages (lost Chroma data) is not used, and reported lost: the next reindex re-creates it from
-    the embedding cache."""
-    if model is None or generation.model != model or not generation.dense:
-        return None, False
     try:
-        collection = chroma.open(generation.id)
+        lexical = LexicalIndex(directory)
+    except (ValueError, OSError) as exc:
+        raise IndexDamaged(f"the lexical index cannot be opened ({exc})") from exc
+    if catalog.lexical_dirty() == serving.store:
+        record_lexical_files(catalog, lexical, serving.store)
+    return lexical
+
+
+def _vectors(
+    chroma: ChromaStore | None, catalog: Catalog, serving: ServingState, model: str | None, hidden: Hidden
+) -> tuple[ChromaCollection | None, bool]:
+    """(the collection to search or None, whether vectors this model should have are lost)."""
+    if chroma is None or model is None or serving.model != model or serving.collection is None:
+        return None, False
+    if serving.dense_seq != serving.seq:
+        return None, False  # updated while dense search was off: the next update rebuilds the collection
+    expected = serving.passages + catalog.retired_count(serving.seq)
+    try:
+        collection = chroma.open(serving.collection)
         count = collection.count() if collection is not None else -1
     except chromadb.errors.ChromaError as exc:
-        log.warning("the vectors of index %s cannot be read: %s", generation.id, exc)
+        log.warning("the vectors of the index cannot be read: %s", exc)
         collection, count = None, -1
-    if collection is None or count != generation.passages:
-        found = "missing" if count < 0 else f"{count} of {generation.passages} vectors"
-        log.warning("the vectors of index %s are lost (%s): lexical search until re-indexed", generation.id, found)
+    if collection is None or count < serving.passages or count > expected + hidden.extra:
+        found = "missing" if count < 0 else f"{count} of {serving.passages} vectors"
+        log.warning("the vectors of the index are lost (%s): lexical search until re-indexed", found)
         return None, True
     return collection, False

@@ -1,8 +1,11 @@
-"""Chroma as the dense vector store: one collection per index generation, our own embeddings.
+"""Chroma as the dense vector store: one live collection per state directory and model, our own embeddings.
 
-Collections are created with `embedding_function=None` so Chroma never downloads its default
-model, and are named `passages_<instance>_<generation>` because Chroma cannot rename onto an existing
-name; the instance id (one per state directory) keeps replicas that share a Chroma server apart.
+A collection is created by a full build (or a model change) and then updated in place: vectors are
+added and deleted by passage key (Chroma ids are the catalog's keys as strings). Searches filter what it
+returns by the catalog, so a vector the catalog does not serve (an update not yet visible, a passage
+not yet collected) is never shown. Collections are created with `embedding_function=None` so Chroma
+never downloads its default model, and named `passages_<instance>_<store>`; the instance id (one per
+state directory) keeps replicas that share a Chroma server apart.
 
 The local engine's files are ours alone: a chroma.sqlite3 it cannot open is moved aside (the vectors
 are re-created from the embedding cache), and folders no live collection owns are removed at open
@@ -15,6 +18,7 @@ import logging
 import re
 import shutil
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -32,23 +36,38 @@ SEGMENT_DIR = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 
 
 class ChromaCollection:
-    """A generation's vectors; answers nearest-neighbour queries as (passage_id, cosine similarity)."""
+    """One store's vectors, by passage key; answers nearest-neighbour queries as (key, cosine similarity)."""
 
-    def __init__(self, collection: chromadb.Collection) -> None:
+    def __init__(self, collection: chromadb.Collection, max_batch: int) -> None:
         self._collection = collection
+        self._max_batch = max_batch
 
     def count(self) -> int:
         """How many vectors the collection holds."""
         return int(self._collection.count())
 
-    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+    def add(self, keys: Sequence[int], vectors: np.ndarray) -> None:
+        """Add (or replace) the vectors of these keys, in batches Chroma accepts."""
+        for start in range(0, len(keys), self._max_batch):
+            self._collection.upsert(
+                ids=[str(k) for k in keys[start : start + self._max_batch]],
+                embeddings=vectors[start : start + self._max_batch].tolist(),
+            )
+
+    def delete(self, keys: Sequence[int]) -> None:
+        """Delete the vectors of these keys (keys it does not hold are ignored)."""
+        for start in range(0, len(keys), self._max_batch):
+            self._collection.delete(ids=[str(k) for k in keys[start : start + self._max_batch]])
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k nearest vectors, best first, as (key, cosine similarity)."""
         k = min(k, self._collection.count())
         if k <= 0:
             return []
         found = self._collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
         distances = found["distances"]
         assert distances is not None  # asked for with include=["distances"]
-        return [(pid, 1.0 - float(dist)) for pid, dist in zip(found["ids"][0], distances[0], strict=True)]
+        return [(int(key), 1.0 - float(dist)) for key, dist in zip(found["ids"][0], distances[0], strict=True)]
 
 
 class ChromaStore:
@@ -86,27 +105,26 @@ class ChromaStore:
         log.warning("%s", self.recovered)
         return chromadb.PersistentClient(path=str(path), settings=settings)
 
-    def create(self, generation: str, ids: list[str], vectors: np.ndarray) -> ChromaCollection:
-        """Create a generation's collection and add every vector, in batches Chroma accepts."""
+    def create(self, store: str) -> ChromaCollection:
+        """A new, empty collection for a store (an old one of that name is replaced)."""
+        self.drop(store)
         collection = self._client.create_collection(
-            self._prefix + generation, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            self._prefix + store, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
-        batch = self._client.get_max_batch_size()
-        for start in range(0, len(ids), batch):
-            collection.add(ids=ids[start : start + batch], embeddings=vectors[start : start + batch].tolist())
-        return ChromaCollection(collection)
+        return ChromaCollection(collection, self._client.get_max_batch_size())
 
-    def open(self, generation: str) -> ChromaCollection | None:
-        """The collection of a generation, or None when it does not exist."""
+    def open(self, store: str) -> ChromaCollection | None:
+        """The collection of a store, or None when it does not exist."""
         try:
-            return ChromaCollection(self._client.get_collection(self._prefix + generation, embedding_function=None))
+            collection = self._client.get_collection(self._prefix + store, embedding_function=None)
         except (ValueError, chromadb.errors.NotFoundError):
             return None
+        return ChromaCollection(collection, self._client.get_max_batch_size())
 
-    def drop(self, generation: str) -> None:
-        """Delete a generation's collection if it exists."""
+    def drop(self, store: str) -> None:
+        """Delete a store's collection if it exists."""
         try:
-            self._client.delete_collection(self._prefix + generation)
+            self._client.delete_collection(self._prefix + store)
         except (ValueError, chromadb.errors.NotFoundError):
             pass
 
@@ -116,15 +134,15 @@ class ChromaStore:
         if isinstance(self._client, Client):
             self._client.close()
 
-    def collect_orphans(self, keep: str | None) -> list[str]:
-        """Local engine only: drop every collection but generation `keep`'s (whatever instance made it:
+    def collect_orphans(self, keep: set[str]) -> list[str]:
+        """Local engine only: drop every collection but the stores in `keep` (whatever instance made it:
         a lost catalog gets a new instance id) and delete the segment folders no live collection owns.
         Returns what was removed. A shared server is left alone: other replicas' collections live there."""
         if self._path is None:
             return []
         removed = []
         for collection in self._client.list_collections():
-            if collection.name != self._prefix + (keep or "") and collection.name.startswith("passages_"):
+            if collection.name not in {self._prefix + k for k in keep} and collection.name.startswith("passages_"):
                 self._client.delete_collection(collection.name)
                 removed.append(collection.name)
         return removed + self.remove_dead_segment_folders()
@@ -154,8 +172,8 @@ class ChromaStore:
                 removed.append(folder.name)
         return removed
 
-    def generations(self) -> list[str]:
-        """Generations that have a collection here."""
+    def stores(self) -> list[str]:
+        """Stores of this state directory that have a collection here."""
         return [c.name[len(self._prefix) :] for c in self._client.list_collections() if c.name.startswith(self._prefix)]
 
 

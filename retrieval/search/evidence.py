@@ -7,12 +7,13 @@ reads it. Matching is by stem, or by a longer word built on a stem (কোরী
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-from retrieval.index.snapshot import Snapshot
+from retrieval.index.view import IndexView
 from retrieval.records import Passage
 from retrieval.search.tuning import RetrievalTuning
 from retrieval.text.analyser import index_tokens, split_sentences, stem, terms
@@ -32,15 +33,26 @@ class QueryTerms:
 
 
 class PassageStems:
-    """The stems of each passage's sentences, worked out once per question however many steps
-    (sentence ranking, coverage, highlights) look at the same passage."""
+    """The passages one question's rankings found, and the stems of their sentences, worked out once
+    per question however many steps (sentence ranking, coverage, highlights) look at the same passage."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
+    def __init__(self, index: IndexView) -> None:
+        self._index = index
+        self._passages: dict[str, Passage] = {}
         self._sentences: dict[str, list[tuple[str, set[str]]]] = {}
 
+    def remember(self, passages: list[Passage]) -> list[str]:
+        """Keep passages a ranking returned (their text comes from the catalog); returns their ids."""
+        for p in passages:
+            self._passages[p.passage_id] = p
+        return [p.passage_id for p in passages]
+
     def passage(self, pid: str) -> Passage:
-        return self._snapshot.passages[self._snapshot.position[pid]]
+        found = self._passages.get(pid)
+        if found is None:  # a ranking set by hand (benchmarks, tests): read it from the index
+            found = self._index.passages([pid])[pid]
+            self._passages[pid] = found
+        return found
 
     def sentences(self, pid: str) -> list[tuple[str, set[str]]]:
         if pid not in self._sentences:
@@ -60,7 +72,7 @@ class Signals:
     """Everything gathered for one question, before fusion: benchmarks sweep fusion settings over these."""
 
     query: QueryTerms
-    snapshot: Snapshot
+    index: IndexView
     stems: PassageStems
     tuning: RetrievalTuning
     with_model: bool = False  # the model ranked this question (dense search is on)
@@ -69,6 +81,7 @@ class Signals:
     dense: list[tuple[str, float]] = field(default_factory=list)  # (passage id, cosine), best first
     query_vector: np.ndarray | None = None  # the question's embedding, when the model ranked it
     _coverage: dict[str, float] = field(default_factory=dict)
+    _idf: dict[str, float] = field(default_factory=dict)
 
     @property
     def script(self) -> str:
@@ -78,10 +91,16 @@ class Signals:
     def top_similarity(self) -> float:
         return self.dense[0][1] if self.dense else 0.0
 
+    def idf(self, word: str) -> float:
+        """The word's IDF in the index, asked of the lexical engine once per question."""
+        if word not in self._idf:
+            self._idf[word] = self.index.idf(word)
+        return self._idf[word]
+
     def coverage(self, pid: str) -> float:
         """IDF-weighted share of the question's content words the passage holds (see _coverage)."""
         if pid not in self._coverage:
-            self._coverage[pid] = _coverage(self.snapshot, self.query, self.stems.all_stems(pid), self.tuning)
+            self._coverage[pid] = _coverage(self.idf, self.query, self.stems.all_stems(pid), self.tuning)
         return self._coverage[pid]
 
     def lexical_confidence(self) -> float:
@@ -121,20 +140,17 @@ def lexical_confidence(signals: RankingSignals, leaders: int) -> float:
 
 
 def sentence_scores(
-    sentences: list[tuple[str, set[str]]], query: QueryTerms, snapshot: Snapshot, tuning: RetrievalTuning
+    sentences: list[tuple[str, set[str]]], query: QueryTerms, idf: Callable[[str], float], tuning: RetrievalTuning
 ) -> list[tuple[str, float]]:
     """Each sentence of a passage with the IDF weight of the question's words it holds (by stem)."""
     minimum = tuning.prefix_match_min
     return [
-        (
-            sentence,
-            sum(snapshot.lexical.idf(word) for word, *_ in query.groups if _shares_stem(stem(word), stems, minimum)),
-        )
+        (sentence, sum(idf(word) for word, *_ in query.groups if _shares_stem(stem(word), stems, minimum)))
         for sentence, stems in sentences
     ]
 
 
-def _coverage(snapshot: Snapshot, query: QueryTerms, stems: set[str], tuning: RetrievalTuning) -> float:
+def _coverage(idf: Callable[[str], float], query: QueryTerms, stems: set[str], tuning: RetrievalTuning) -> float:
     """IDF-weighted share of the question's content words a passage (its stems) holds, as the
     same word, the same stem, or a longer word built on the stem (কোরীয় / কোরিয়ানদের)."""
     # A sound-alike stands in fully for a romanised word (transliteration is a guess anyway), but
@@ -143,7 +159,7 @@ def _coverage(snapshot: Snapshot, query: QueryTerms, stems: set[str], tuning: Re
     credit = tuning.sound_alike_credit_romanised if romanised else tuning.sound_alike_credit
     total = matched = 0.0
     for word, *alikes in query.groups:
-        weight = snapshot.lexical.idf(word)
+        weight = idf(word)
         total += weight
         if _shares_stem(stem(word), stems, tuning.prefix_match_min):
             matched += weight

@@ -1,4 +1,4 @@
-"""Search over a Snapshot: gather the rankings, fuse them, decide whether anything answers.
+"""Search over a IndexView: gather the rankings, fuse them, decide whether anything answers.
 
 One question goes through named steps:
   route      Bengali, romanised Bengali (Avro transliteration), English, or chatter (no passage);
@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from retrieval.index.snapshot import Snapshot
+from retrieval.index.view import IndexView
 from retrieval.records import Hit, NoAnswerReason, SearchResult
 from retrieval.search.evidence import PassageStems, QueryTerms, Signals, sentence_scores
 from retrieval.search.ranking import rank
@@ -33,7 +33,7 @@ EmbedPassages = Callable[[list[str]], np.ndarray]
 
 
 class Retriever:
-    """Stateless apart from its encoder: everything about the corpus lives in the Snapshot.
+    """Stateless apart from its encoder: everything about the corpus lives in the index view.
 
     embed_passages embeds sentences the way passages were embedded: it lets the model choose the
     highlighted sentence of a passage that shares no word with the question (see _highlight)."""
@@ -48,10 +48,10 @@ class Retriever:
         self._embed_passages = embed_passages
         self.tuning = tuning or RetrievalTuning()
 
-    def search(self, snapshot: Snapshot, question: str, k: int = 5) -> SearchResult:
+    def search(self, index: IndexView, question: str, k: int = 5) -> SearchResult:
         """Rank passages for a question; return none, with the reason, when nothing in the corpus answers it."""
         started = time.perf_counter()
-        signals, reason = self.gather(snapshot, question)
+        signals, reason = self.gather(index, question)
         hits: list[Hit] = []
         if signals is not None:
             ranked, reason = rank(signals, self.tuning)
@@ -61,34 +61,32 @@ class Retriever:
             ]
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResult(
-            question=question, hits=hits, elapsed_ms=elapsed, no_answer_reason=reason, generation=snapshot.generation
+            question=question, hits=hits, elapsed_ms=elapsed, no_answer_reason=reason, generation=index.generation
         )
 
     # --- route and gather -----------------------------------------------------------------------
 
-    def gather(self, snapshot: Snapshot, question: str) -> tuple[Signals | None, NoAnswerReason | None]:
+    def gather(self, index: IndexView, question: str) -> tuple[Signals | None, NoAnswerReason | None]:
         """Route the question by script and collect its rankings; a reason instead when there is nothing to rank."""
         analysed = analyse(question)
         if is_chatter(analysed):
             return None, "chatter"
         if analysed.script == "english":
-            return self._english(snapshot, analysed, question)
+            return self._english(index, analysed, question)
         if not analysed.content:
             return None, "no_words"
-        return self._bengali(snapshot, analysed, question)
+        return self._bengali(index, analysed, question)
 
     def _bengali(
-        self, snapshot: Snapshot, analysed: AnalysedQuery, question: str
+        self, index: IndexView, analysed: AnalysedQuery, question: str
     ) -> tuple[Signals | None, NoAnswerReason | None]:
         """Bengali and romanised Bengali: lexical and sentence rankings, plus the model's when it is on."""
-        query = self._expand(snapshot, analysed)
-        signals = Signals(query, snapshot, PassageStems(snapshot), self.tuning)
-        signals.lexical = [
-            snapshot.passages[i].passage_id for i, _ in snapshot.lexical.search(query.tokens, self.tuning.candidates)
-        ]
-        signals.with_model = self._model_on(snapshot)
-        signals.query_vector = self._query_vector(snapshot, self._dense_inputs(analysed, question))
-        signals.dense = self._dense(snapshot, signals.query_vector)
+        query = self._expand(index, analysed)
+        signals = Signals(query, index, PassageStems(index), self.tuning)
+        signals.lexical = signals.stems.remember(index.lexical_search(query.tokens, self.tuning.candidates))
+        signals.with_model = self._model_on(index)
+        signals.query_vector = self._query_vector(index, self._dense_inputs(analysed, question))
+        signals.dense = self._dense(signals, signals.query_vector)
         if not signals.lexical and not signals.dense:
             return None, "no_match"
         if self.tuning.sentence_weight > 0:
@@ -96,19 +94,19 @@ class Retriever:
         return signals, None
 
     def _english(
-        self, snapshot: Snapshot, analysed: AnalysedQuery, question: str
+        self, index: IndexView, analysed: AnalysedQuery, question: str
     ) -> tuple[Signals | None, NoAnswerReason | None]:
         """English: the corpus is Bengali, so only the multilingual model can match it."""
-        if not self._model_on(snapshot):
+        if not self._model_on(index):
             return None, "needs_dense"
-        signals = Signals(QueryTerms(analysed, []), snapshot, PassageStems(snapshot), self.tuning, with_model=True)
-        signals.query_vector = self._query_vector(snapshot, [question])
-        signals.dense = self._dense(snapshot, signals.query_vector)
+        signals = Signals(QueryTerms(analysed, []), index, PassageStems(index), self.tuning, with_model=True)
+        signals.query_vector = self._query_vector(index, [question])
+        signals.dense = self._dense(signals, signals.query_vector)
         return (signals, None) if signals.dense else (None, "no_match")
 
-    def _model_on(self, snapshot: Snapshot) -> bool:
-        """The model can rank this snapshot: a query encoder and the generation's vectors."""
-        return snapshot.dense is not None and self._embed_query is not None
+    def _model_on(self, index: IndexView) -> bool:
+        """The model can rank this index: a query encoder and the generation's vectors."""
+        return index.dense is not None and self._embed_query is not None
 
     def _dense_inputs(self, analysed: AnalysedQuery, question: str) -> list[str]:
         """What the model reads: the question; a romanised one also (or only) as its Avro transliteration."""
@@ -118,19 +116,21 @@ class Retriever:
             self.tuning.romanised_dense_input
         ]
 
-    def _query_vector(self, snapshot: Snapshot, texts: list[str]) -> np.ndarray | None:
-        """The question's embedding when the model can rank this snapshot; several phrasings of one
+    def _query_vector(self, index: IndexView, texts: list[str]) -> np.ndarray | None:
+        """The question's embedding when the model can rank this index; several phrasings of one
         question are averaged."""
-        if not self._model_on(snapshot) or self._embed_query is None:  # spelled out: mypy narrows it
+        if not self._model_on(index) or self._embed_query is None:  # spelled out: mypy narrows it
             return None
         vectors = [self._embed_query(t) for t in texts]
         return vectors[0] if len(vectors) == 1 else _unit(np.mean(vectors, axis=0))
 
-    def _dense(self, snapshot: Snapshot, vector: np.ndarray | None) -> list[tuple[str, float]]:
+    def _dense(self, signals: Signals, vector: np.ndarray | None) -> list[tuple[str, float]]:
         """Nearest passages by cosine."""
-        if snapshot.dense is None or vector is None:
+        if signals.index.dense is None or vector is None:
             return []
-        return snapshot.dense.query(vector, self.tuning.candidates)
+        found = signals.index.dense_search(vector, self.tuning.candidates)
+        signals.stems.remember([p for p, _ in found])
+        return [(p.passage_id, similarity) for p, similarity in found]
 
     def _sentence_ranking(self, signals: Signals) -> list[str]:
         """The leading candidates ordered by their best sentence: an answer usually sits in one
@@ -141,9 +141,7 @@ class Retriever:
         best = {
             pid: max(
                 score
-                for _, score in sentence_scores(
-                    signals.stems.sentences(pid), signals.query, signals.snapshot, self.tuning
-                )
+                for _, score in sentence_scores(signals.stems.sentences(pid), signals.query, signals.idf, self.tuning)
             )
             for pid in pool
         }
@@ -154,7 +152,7 @@ class Retriever:
         English question, a passage found by meaning alone), the model picks the sentence closest in
         meaning, for the first `model_highlights` hits: each sentence costs an embedding (about 25 ms),
         and the first sentence, the fallback, holds the answer half as often (benchmarks/highlight_choice.py)."""
-        scored = sentence_scores(signals.stems.sentences(pid), signals.query, signals.snapshot, signals.tuning)
+        scored = sentence_scores(signals.stems.sentences(pid), signals.query, signals.idf, signals.tuning)
         sentence, weight = max(scored, key=lambda pair: pair[1])
         if (
             weight > 0
@@ -167,21 +165,23 @@ class Retriever:
         similarities = self._embed_passages([text for text, _ in scored]) @ signals.query_vector
         return scored[int(np.argmax(similarities))][0]
 
-    def _expand(self, snapshot: Snapshot, analysed: AnalysedQuery) -> QueryTerms:
+    def _expand(self, index: IndexView, analysed: AnalysedQuery) -> QueryTerms:
         """Give each word the corpus never uses the sound-alike words it does use."""
         groups = []
         for word in analysed.content:
             group = [word]
-            if not snapshot.lexical.knows(word) and not snapshot.lexical.knows("~" + stem(word)):
-                group += self._sound_alikes(snapshot, word)
+            if not index.knows(word) and not index.knows("~" + stem(word)):
+                group += self._sound_alikes(index, word)
             groups.append(group)
         return QueryTerms(analysed=analysed, groups=groups)
 
-    def _sound_alikes(self, snapshot: Snapshot, word: str) -> list[str]:
+    def _sound_alikes(self, index: IndexView, word: str) -> list[str]:
         key = sound_key(word)
-        bucket = snapshot.sound_buckets.get(consonant_skeleton(key), [])
+        bucket = index.sound_alikes(consonant_skeleton(key))
         scored = sorted(
-            ((_edit_distance(key, other_key), -snapshot.lexical.doc_freq[token], token) for other_key, token in bucket),
+            (_edit_distance(key, other_key), -df, token)
+            for other_key, token in bucket
+            if (df := index.doc_freq(token)) > 0
         )
         limit = max(1, len(key) // self.tuning.sound_key_chars_per_edit)
         return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]

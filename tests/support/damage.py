@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def truncate(path: Path) -> None:
@@ -29,13 +32,32 @@ def delete(path: Path) -> None:
 
 DAMAGES: dict[str, Callable[[Path], None]] = {"truncate": truncate, "halve": halve, "garble": garble, "delete": delete}
 
-# The files a generation's lexical index is written to (bm25s's arrays and vocabulary, our document
-# frequencies), relative to the generation's folder: each is a target for the damages above.
-LEXICAL_FILES = (
-    "bm25/data.csc.index.npy",
-    "bm25/indices.csc.index.npy",
-    "bm25/indptr.csc.index.npy",
-    "bm25/params.index.json",
-    "bm25/vocab.index.json",
-    "doc_freq.json",
-)
+# The files of the serving lexical index (tantivy): its commit files, then one file of each kind a
+# segment has (by suffix: the first segment's), relative to the lexical folder; targets for the damages above.
+LEXICAL_FILES = ("meta.json", ".managed.json", "*.term", "*.idx", "*.pos", "*.fast", "*.fieldnorm", "*.store")
+
+
+def lexical_folders(state_dir: Path) -> list[str]:
+    """The lexical index folders in a state directory (one per store; one when nothing is half-built)."""
+    folder = state_dir / "lexical"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def lexical_file(state_dir: Path, name: str) -> Path:
+    """A file of the (only) lexical index folder: by name, or "*.suffix" for the first segment's file."""
+    (store,) = lexical_folders(state_dir)
+    folder = state_dir / "lexical" / store
+    if not name.startswith("*"):
+        return folder / name
+    return sorted(folder.glob(name))[0]
+
+
+def serving_state(state_dir: Path) -> dict[str, Any]:
+    """The catalog's serving pointer (update number, lexical store, collection, model), read directly."""
+    db = sqlite3.connect(state_dir / "catalog.sqlite3")
+    try:
+        (raw,) = db.execute("SELECT value FROM meta WHERE key='serving'").fetchone()
+    finally:
+        db.close()
+    state: dict[str, Any] = json.loads(raw)
+    return state

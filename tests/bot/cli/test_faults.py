@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.bot.cli.test_commands import _env, _sondhani
-from tests.support.long_reindex import add_copies, index_caught_mid_build
+from tests.support.damage import lexical_file, lexical_folders
+from tests.support.long_reindex import add_copies, index_caught_mid_build, update_under_way
 from tests.support.paths import REPO
 
 INJURED = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
@@ -26,8 +27,7 @@ def warnings_and_errors(stderr: str) -> list[str]:
 def test_index_rebuilds_an_unreadable_index_saying_so_in_one_line(tmp_path: Path) -> None:
     env = _env(tmp_path)
     assert _sondhani(["index"], env).returncode == 0
-    (generation,) = (tmp_path / "state" / "generations").iterdir()
-    target = generation / "bm25" / "data.csc.index.npy"
+    target = lexical_file(tmp_path / "state", "*.term")
     data = bytearray(target.read_bytes())
     data[-3] ^= 0x01  # same size: only the recorded sha256 tells
     target.write_bytes(bytes(data))
@@ -73,8 +73,7 @@ def test_sigterm_stops_index_between_batches_with_one_line(tmp_path: Path) -> No
     assert _sondhani(["index"], env).returncode == 0
     corpus = Path(env["SONDHANI_DATA_DIR"])
     add_copies(corpus)
-    generations = tmp_path / "state" / "generations"
-    before = {p.name for p in generations.iterdir()}
+    before = lexical_folders(tmp_path / "state")
     process = index_caught_mid_build(env, REPO, tmp_path / "state")
     assert process.poll() is None, "the build finished before it could be stopped"
     process.send_signal(signal.SIGTERM)
@@ -84,6 +83,7 @@ def test_sigterm_stops_index_between_batches_with_one_line(tmp_path: Path) -> No
     assert process.returncode == 128 + signal.SIGTERM and "Traceback" not in stderr
     (line,) = warnings_and_errors(stderr)
     assert line == "sondhani: indexing interrupted; the previous index (if any) keeps serving"
-    assert {p.name for p in generations.iterdir()} == before
+    assert lexical_folders(tmp_path / "state") == before
     asked = _sondhani(["ask", "--json", INJURED], env)
     assert asked.returncode == 0 and json.loads(asked.stdout)["results"]
+    assert not update_under_way(tmp_path / "state")  # what it had written was removed at that start

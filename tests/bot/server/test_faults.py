@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.store import DB_NAME
 from retrieval.engine import SearchEngine
 from tests.bot.conftest import ADMIN_ID, INJURED, answer_text, bot_process, replies_to, stop
+from tests.support.damage import lexical_file, lexical_folders
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.long_reindex import add_copies
 from tests.support.news_site import news_site
@@ -22,14 +23,13 @@ def warning_lines(log: str) -> list[str]:
     return [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR", "CRITICAL"))]
 
 
-@pytest.mark.parametrize("target", ["doc_freq.json", "catalog.sqlite3"])
+@pytest.mark.parametrize("target", ["meta.json", "catalog.sqlite3"])
 async def test_damaged_bot_database_and_index_are_set_aside_and_the_bot_answers(
     fake: FakeBotApi, settings: Settings, target: str
 ) -> None:
     with SearchEngine.open(settings.engine_config()) as engine:
         engine.reindex()
-    (generation,) = (settings.state_dir / "generations").iterdir()
-    damaged = generation / target if target == "doc_freq.json" else settings.state_dir / target
+    damaged = lexical_file(settings.state_dir, target) if target == "meta.json" else settings.state_dir / target
     damaged.write_bytes(b"{" * 100)
     (settings.state_dir / DB_NAME).write_bytes(b"this is not an SQLite database" * 200)
     async with bot_process(fake, settings) as process:
@@ -75,7 +75,7 @@ async def test_sigterm_during_reindex_interrupts_it_and_the_message_says_so(
     assert edits[-1] == BN.reindex_interrupted
     with SearchEngine.open(dense.engine_config()) as engine:  # the old index serves on the next start
         assert engine.status().generation == old and engine.status().articles == 5
-    assert [p.name for p in (settings.state_dir / "generations").iterdir()] == [old]
+    assert lexical_folders(settings.state_dir) == [(old or "").split(".")[0]]
 
 
 @pytest.mark.slow

@@ -1,8 +1,9 @@
-"""Damaged, lost and orphaned state files: real SQLite, real bm25s files, real Chroma.
+"""Damaged, lost and orphaned state files: real SQLite, real tantivy files, real Chroma.
 
-A generation that differs from what was written is never served, and the next reindex rebuilds it;
-a damaged catalog or vector store is moved aside; folders no serving generation owns are removed;
-an empty corpus is a valid, empty index; a re-index stops between batches when cancelled."""
+A lexical index that differs from what was written is never served, and the next reindex rebuilds it;
+a garbled passage row is never shown, and the next reindex reads its file again; a damaged catalog or
+vector store is moved aside; folders no serving state owns are removed; an empty corpus is a valid,
+empty index; a re-index stops between batches when cancelled."""
 
 from __future__ import annotations
 
@@ -17,14 +18,14 @@ from retrieval.config import EngineConfig
 from retrieval.engine import SearchEngine
 from retrieval.errors import ReindexCancelled
 from retrieval.records import IndexStage
-from tests.support.damage import DAMAGES, LEXICAL_FILES, halve
+from tests.support.damage import DAMAGES, LEXICAL_FILES, halve, lexical_file, lexical_folders
 
 INJURED = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?"
 
 
-def generation_dir(config: EngineConfig) -> Path:
-    (only,) = (config.state_dir / "generations").iterdir()
-    return only
+def store_of(generation: str) -> str:
+    """The lexical folder a generation ("<store>.<update>") is served from."""
+    return generation.split(".")[0]
 
 
 def indexed(config: EngineConfig) -> str:
@@ -40,25 +41,33 @@ def test_a_damaged_lexical_file_is_never_served_and_indexing_rebuilds_it(
     lexical_config: EngineConfig, name: str, damage: str
 ) -> None:
     old = indexed(lexical_config)
-    DAMAGES[damage](generation_dir(lexical_config) / name)
+    target = lexical_file(lexical_config.state_dir, name)
+    DAMAGES[damage](target)
     with SearchEngine.open(lexical_config) as engine:  # no traceback at open
         assert not engine.has_index()
-        assert engine.damage and old in engine.damage and name in engine.damage
+        assert engine.damage and old in engine.damage and target.name in engine.damage
         assert "re-index" in engine.status().dense_note
         report = engine.reindex()  # the incremental index rebuilds from the corpus
-        assert report.generation != old and report.articles == 5
+        assert report.generation != old and report.articles == 5 and report.kind == "full"
         assert engine.search(INJURED, 3).hits and engine.damage is None
-    assert [d.name for d in (lexical_config.state_dir / "generations").iterdir()] == [report.generation]
+    assert lexical_folders(lexical_config.state_dir) == [store_of(report.generation)]
 
 
-def test_garbled_passage_rows_in_the_catalog_are_noticed(lexical_config: EngineConfig) -> None:
+def test_a_garbled_passage_row_is_never_shown_and_indexing_reads_its_file_again(lexical_config: EngineConfig) -> None:
     indexed(lexical_config)
+    with SearchEngine.open(lexical_config) as engine:
+        answer = engine.search(INJURED, 1).hits[0]
     db = sqlite3.connect(lexical_config.state_dir / "catalog.sqlite3")
-    db.execute("UPDATE passages SET text = 'বদলে যাওয়া লেখা' WHERE position = 3")
+    db.execute("UPDATE passages SET text = 'বদলে যাওয়া লেখা' WHERE passage_id = ?", (answer.passage_id,))
     db.commit()
     db.close()
     with SearchEngine.open(lexical_config) as engine:
-        assert not engine.has_index() and engine.damage and "passage rows" in engine.damage
+        hits = engine.search(INJURED, 3).hits  # the others may not answer: never the garbled one
+        assert all(h.passage_id != answer.passage_id and "বদলে" not in h.text for h in hits)
+        assert "differs from what was written" in engine.status().dense_note
+        report = engine.reindex()  # the file that passage came from is read again
+        assert report.kind == "incremental" and report.updated == 1
+        assert engine.search(INJURED, 1).hits[0].text == answer.text
 
 
 @pytest.mark.parametrize("damage", ["halve", "garble"])
@@ -69,7 +78,7 @@ def test_a_damaged_catalog_is_moved_aside_and_rebuilt(lexical_config: EngineConf
     with SearchEngine.open(lexical_config) as engine:
         assert engine.repairs and "catalog.sqlite3 was damaged" in engine.repairs[0]
         assert not engine.has_index() and engine.damage == engine.repairs[0]  # callers rebuild
-        assert not (lexical_config.state_dir / "generations" / old).exists()  # orphaned: removed
+        assert store_of(old) not in lexical_folders(lexical_config.state_dir)  # orphaned: removed
         engine.reindex()
         assert engine.search(INJURED, 3).hits
     assert [p.name for p in lexical_config.state_dir.glob("catalog.sqlite3.damaged-*")]
@@ -87,7 +96,7 @@ def test_a_lost_catalog_leaves_no_orphaned_generation_folder(lexical_config: Eng
     old = indexed(lexical_config)
     (lexical_config.state_dir / "catalog.sqlite3").unlink()
     with SearchEngine.open(lexical_config) as engine:
-        assert not (lexical_config.state_dir / "generations" / old).exists()
+        assert store_of(old) not in lexical_folders(lexical_config.state_dir)
         assert any("index folder" in note for note in engine.repairs)
         assert not engine.has_index() and engine.damage
 
@@ -160,7 +169,7 @@ def test_a_damaged_chroma_database_never_stops_a_start(dense_config: EngineConfi
 def test_retired_collections_leave_no_segment_folders(dense_config: EngineConfig) -> None:
     with SearchEngine.open(dense_config) as engine:
         engine.reindex()
-        for article in sorted(dense_config.data_dir.iterdir())[:2]:  # two more generations, vectors cached
+        for article in sorted(dense_config.data_dir.iterdir())[:2]:  # two more updates, vectors cached
             article.unlink()
             engine.reindex()
     with SearchEngine.open(dense_config):
@@ -176,7 +185,7 @@ def test_a_running_engine_leaves_no_dead_segment_folders_between_reindexes(dense
         for article in sorted(dense_config.data_dir.iterdir())[:3]:
             article.unlink()
             engine.reindex()
-            # the serving generation and the one before it (searches in flight may still read it)
+            # the one live collection (and at most one being replaced)
             assert chroma_folders(dense_config) <= live_segments(dense_config)
             assert len(chroma_folders(dense_config)) <= 2
 
@@ -196,7 +205,9 @@ def test_a_cancelled_reindex_stops_between_batches_and_the_old_index_serves(dens
             engine.reindex(rebuild=True, progress=progress, cancel=cancel)
         assert len(batches) == 1  # stopped before the second batch
         assert engine.status().generation == old and engine.search(INJURED, 3).hits
-    assert [d.name for d in (dense_config.state_dir / "generations").iterdir()] == [old]
+    assert lexical_folders(dense_config.state_dir) == [store_of(old)]
     db = sqlite3.connect(dense_config.state_dir / "catalog.sqlite3")
-    assert db.execute("SELECT id FROM generations").fetchall() == [(old,)]
+    assert db.execute("SELECT COUNT(*) FROM updates WHERE finished_at IS NULL").fetchone() == (0,)
+    serving = int(old.split(".")[1])
+    assert db.execute("SELECT COUNT(*) FROM passages WHERE added_in > ?", (serving,)).fetchone() == (0,)
     db.close()

@@ -17,6 +17,7 @@ import pytest
 from retrieval.config import EngineConfig
 from retrieval.encoders.dense_mode import DenseMode
 from retrieval.engine import SearchEngine
+from tests.support.damage import serving_state
 
 pytestmark = pytest.mark.slow
 
@@ -39,17 +40,20 @@ def test_forced_dense_embeds_into_chroma_and_reuses_cached_vectors(
         status = engine.status()
         assert status.dense_enabled and "dense search on" in status.dense_note
         assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
+        collection = serving_state(config.state_dir)["collection"]
         (corpus_dir / "zz.md").write_text("---\ntitle: নতুন\n---\nঢাকায় মেট্রোরেল চালু হয়েছে। যাত্রীরা খুশি।\n", "utf-8")
         second = engine.reindex()
         assert second.added == 1 and second.embedded == 1  # unchanged articles are not re-embedded
+        assert second.kind == "incremental" and serving_state(config.state_dir)["collection"] == collection
+        assert engine.search("ঢাকায় মেট্রোরেল চালু", 1).hits[0].doc_id == "zz"
         generation = second.generation
-    with SearchEngine.open(config) as engine:  # start-up keeps only the serving generation
+    with SearchEngine.open(config) as engine:  # start-up keeps only the serving collection
         assert engine.status().generation == generation and engine.status().dense_enabled
     client = chromadb.PersistentClient(  # same settings as the engine's, or Chroma refuses a second client
         path=str(config.state_dir / "chroma"), settings=chromadb.config.Settings(anonymized_telemetry=False)
     )
     names = [c.name for c in client.list_collections()]
-    assert len(names) == 1 and names[0].endswith(generation)  # the older generation's collection is gone
+    assert len(names) == 1 and names[0].endswith(collection)  # one live collection, updated in place
     assert client.get_collection(names[0]).count() == second.passages
 
 
@@ -106,12 +110,12 @@ def test_chroma_server_through_http_client(
     tmp_path: Path, corpus_dir: Path, minilm_path: str, chroma_server: str
 ) -> None:
     with SearchEngine.open(_config(tmp_path, corpus_dir, minilm_path, url=chroma_server)) as engine:
-        report = engine.reindex()
+        engine.reindex()
         assert engine.status().dense_enabled
         assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
     port = int(chroma_server.rsplit(":", 1)[1])
     names = [c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()]
-    assert len(names) == 1 and names[0].endswith(report.generation)
+    assert len(names) == 1 and names[0].endswith(serving_state(tmp_path / "state")["collection"])
     assert not (tmp_path / "state" / "chroma").exists()  # nothing written to the local engine
 
 

@@ -1,4 +1,4 @@
-"""The retriever's steps over a hand-built snapshot: routing, coverage at the threshold, fusion order,
+"""The retriever's steps over a hand-built index: routing, coverage at the threshold, fusion order,
 and the no-answer decision from both signals. Pure functions over real indexes; no model needed."""
 
 from __future__ import annotations
@@ -8,15 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from retrieval.index.lexical import LexicalIndex
-from retrieval.index.snapshot import Snapshot
-from retrieval.records import Passage
+from retrieval.index.view import IndexView
 from retrieval.search.evidence import PassageStems, QueryTerms, Signals
 from retrieval.search.ranking import decide, dense_weight, fuse
 from retrieval.search.retriever import Retriever
 from retrieval.search.tuning import RetrievalTuning
-from retrieval.text.analyser import index_tokens, terms
 from retrieval.text.query import analyse, is_chatter
+from tests.support.tiny_index import TinyIndex, tiny_index
 
 TEXTS = {
     "a#0": "ঢাকায় মেট্রোরেল চালু হয়েছে। যাত্রীরা খুশি।",
@@ -26,34 +24,19 @@ TEXTS = {
 }
 
 
-class VectorTable:
-    """Brute-force cosine search over given unit vectors: the DenseSearcher the snapshot expects."""
-
-    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
-        self._ids = list(vectors)
-        self._matrix = np.stack([vectors[i] for i in self._ids])
-
-    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        scores = self._matrix @ vector
-        order = np.argsort(-scores)[:k]
-        return [(self._ids[i], float(scores[i])) for i in order]
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> TinyIndex:
+    return tiny_index(tmp_path_factory.mktemp("tiny"), TEXTS)
 
 
-def _snapshot(dense: VectorTable | None = None) -> Snapshot:
-    passages = [Passage(pid, pid.split("#")[0], 0, text) for pid, text in TEXTS.items()]
-    lexical = LexicalIndex.build([index_tokens(terms(p.text)) for p in passages])
-    return Snapshot(generation="g", passages=passages, lexical=lexical, dense=dense)
-
-
-def _signals(question: str, tuning: RetrievalTuning, snapshot: Snapshot | None = None) -> Signals:
-    snapshot = snapshot or _snapshot()
+def _signals(question: str, tuning: RetrievalTuning, view: IndexView) -> Signals:
     analysed = analyse(question)
-    return Signals(QueryTerms(analysed, [[w] for w in analysed.content]), snapshot, PassageStems(snapshot), tuning)
+    return Signals(QueryTerms(analysed, [[w] for w in analysed.content]), view, PassageStems(view), tuning)
 
 
-def test_coverage_just_below_and_just_above_the_threshold() -> None:
+def test_coverage_just_below_and_just_above_the_threshold(tiny: TinyIndex) -> None:
     question = "ঢাকায় মেট্রোরেল কবে আমের বাজারে আসবে?"  # the passage a#0 holds two of its content words
-    signals = _signals(question, RetrievalTuning())
+    signals = _signals(question, RetrievalTuning(), tiny.view)
     signals.lexical = ["a#0"]
     share = signals.coverage("a#0")
     assert 0.2 < share < 0.8
@@ -70,8 +53,8 @@ def test_coverage_just_below_and_just_above_the_threshold() -> None:
     assert decide(signals, fused, below) == "low_coverage"
 
 
-def test_a_close_dense_match_rescues_a_question_lexical_search_barely_covers() -> None:
-    signals = _signals("শহরে নতুন ট্রেন চলছে?", RetrievalTuning())
+def test_a_close_dense_match_rescues_a_question_lexical_search_barely_covers(tiny: TinyIndex) -> None:
+    signals = _signals("শহরে নতুন ট্রেন চলছে?", RetrievalTuning(), tiny.view)
     signals.with_model = True
     signals.lexical = ["b#0"]
     signals.dense = [("a#0", 0.90), ("b#0", 0.70)]
@@ -81,9 +64,9 @@ def test_a_close_dense_match_rescues_a_question_lexical_search_barely_covers() -
     assert decide(signals, fused, replace(strict, min_dense_similarity=0.85)) is None
 
 
-def test_fusion_order_follows_the_weights() -> None:
+def test_fusion_order_follows_the_weights(tiny: TinyIndex) -> None:
     tuning = replace(RetrievalTuning(), sentence_weight=0.0, dense_weight_max=1.0, dense_weight_min=1.0)
-    signals = _signals("মেট্রোরেল", tuning)
+    signals = _signals("মেট্রোরেল", tuning, tiny.view)
     signals.lexical = ["a#0", "b#0", "c#0"]
     signals.dense = [("c#0", 0.9), ("b#0", 0.8), ("a#0", 0.7)]
     # Equal weights: a#0 and c#0 (first in one list, third in the other) tie just ahead of b#0.
@@ -107,29 +90,29 @@ def test_dense_weight_falls_as_lexical_coverage_rises() -> None:
     assert dense_weight(0.9, tuning) == pytest.approx(0.1)
 
 
-def test_routes_by_script() -> None:
-    snapshot = _snapshot()
+def test_routes_by_script(tiny: TinyIndex) -> None:
+    view = tiny.view
     retriever = Retriever()
-    assert retriever.gather(snapshot, "hello world")[1] == "chatter"
-    assert retriever.gather(snapshot, "When does the metro rail open?")[1] == "needs_dense"
-    assert retriever.gather(snapshot, "???")[1] == "no_words"
-    assert retriever.gather(snapshot, "পদ্মায় ইলিশ ধরা পড়ছে")[1] == "no_match"
-    signals, reason = retriever.gather(snapshot, "dhakay metrorail")
+    assert retriever.gather(view, "hello world")[1] == "chatter"
+    assert retriever.gather(view, "When does the metro rail open?")[1] == "needs_dense"
+    assert retriever.gather(view, "???")[1] == "no_words"
+    assert retriever.gather(view, "পদ্মায় ইলিশ ধরা পড়ছে")[1] == "no_match"
+    signals, reason = retriever.gather(view, "dhakay metrorail")
     assert reason is None and signals is not None and signals.script == "romanised"
     assert signals.lexical[0] == "a#0"  # Avro's guess, matched by sound
 
 
-def test_english_questions_are_answered_from_the_dense_ranking_with_their_own_threshold() -> None:
+def test_english_questions_are_answered_from_the_dense_ranking_with_their_own_threshold(tiny: TinyIndex) -> None:
     basis = {pid: np.eye(4, dtype=np.float32)[i] for i, pid in enumerate(TEXTS)}
-    snapshot = _snapshot(VectorTable(basis))
+    view = tiny.with_vectors(basis)
     question = _unit(np.array([0.1, 0.9, 0.1, 0.0], dtype=np.float32))
     retriever = Retriever(embed_query=lambda _text: question)
-    result = retriever.search(snapshot, "Where is the new bridge being built?", 2)
+    result = retriever.search(view, "Where is the new bridge being built?", 2)
     assert [h.passage_id for h in result.hits] == ["b#0", "a#0"]
     strict = Retriever(
         embed_query=lambda _text: question, tuning=replace(RetrievalTuning(), min_english_similarity=0.99)
     )
-    refused = strict.search(snapshot, "Where is the new bridge being built?", 2)
+    refused = strict.search(view, "Where is the new bridge being built?", 2)
     assert refused.hits == [] and refused.no_answer_reason == "low_similarity"
 
 
@@ -144,9 +127,9 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / float(np.linalg.norm(vector))
 
 
-def test_the_model_picks_the_highlight_when_no_question_word_is_in_the_passage() -> None:
+def test_the_model_picks_the_highlight_when_no_question_word_is_in_the_passage(tiny: TinyIndex) -> None:
     basis = {pid: np.eye(4, dtype=np.float32)[i] for i, pid in enumerate(TEXTS)}
-    snapshot = _snapshot(VectorTable(basis))
+    view = tiny.with_vectors(basis)
     question = basis["a#0"]  # the model puts a#0 first
     first, second = "ঢাকায় মেট্রোরেল চালু হয়েছে।", "যাত্রীরা খুশি।"
     sentence_vectors = {first: basis["b#0"], second: question}  # ...and its second sentence closest
@@ -156,10 +139,10 @@ def test_the_model_picks_the_highlight_when_no_question_word_is_in_the_passage()
 
     english = "Are the passengers happy?"
     with_model = Retriever(embed_query=lambda _text: question, embed_passages=embed_passages)
-    assert with_model.search(snapshot, english, 1).hits[0].highlight == second
+    assert with_model.search(view, english, 1).hits[0].highlight == second
     # Without sentence embeddings, or past the first `model_highlights` hits, the first sentence stands in.
-    assert Retriever(embed_query=lambda _text: question).search(snapshot, english, 1).hits[0].highlight == first
+    assert Retriever(embed_query=lambda _text: question).search(view, english, 1).hits[0].highlight == first
     none = Retriever(lambda _text: question, replace(RetrievalTuning(), model_highlights=0), embed_passages)
-    assert none.search(snapshot, english, 1).hits[0].highlight == first
+    assert none.search(view, english, 1).hits[0].highlight == first
     # A question whose words the passage holds keeps the sentence holding them.
-    assert with_model.search(snapshot, "ঢাকায় মেট্রোরেল?", 1).hits[0].highlight == first
+    assert with_model.search(view, "ঢাকায় মেট্রোরেল?", 1).hits[0].highlight == first
