@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.config import EngineConfig
 from retrieval.corpus import uploads
@@ -31,7 +32,6 @@ from retrieval.index.readback import open_view
 from retrieval.index.state_lock import StateLock
 from retrieval.index.update import Stores
 from retrieval.index.updater import Request, run_update
-from retrieval.index.vector_store import ChromaStore
 from retrieval.index.view import DamageLog, Hidden, IndexView
 from retrieval.records import (
     ArticleInfo,
@@ -45,13 +45,16 @@ from retrieval.records import (
 from retrieval.search.evidence import Signals
 from retrieval.search.retriever import Retriever
 
+if TYPE_CHECKING:  # chromadb is imported only when dense search may be on: `sondhani ask` starts faster
+    from retrieval.index.vector_store import ChromaStore
+
 log = logging.getLogger(__name__)
 
 
 class SearchEngine:
     """Facade over corpus loading, indexing, and retrieval."""
 
-    def __init__(self, config: EngineConfig, lock: StateLock, catalog: Catalog, chroma: ChromaStore) -> None:
+    def __init__(self, config: EngineConfig, lock: StateLock, catalog: Catalog, chroma: ChromaStore | None) -> None:
         self.config = config
         self._lock = lock
         self._catalog = catalog
@@ -66,7 +69,7 @@ class SearchEngine:
         self._reindexing = threading.Lock()
         self._retriever = Retriever()
         self.damage: str | None = None  # why the index is not served, until a reindex replaces it
-        self.repairs: list[str] = [note for note in (catalog.recovered, chroma.recovered) if note]
+        self.repairs: list[str] = [note for note in (catalog.recovered, chroma and chroma.recovered) if note]
         self._vectors_lost = False  # the serving collection is gone or incomplete
 
     @classmethod
@@ -79,7 +82,7 @@ class SearchEngine:
         lock = StateLock(config.state_dir)
         try:
             catalog = Catalog(config.state_dir / "catalog.sqlite3")
-            chroma = ChromaStore(config.state_dir, catalog.instance_id(), config.chroma_url)
+            chroma = _vector_store(config, catalog, wanted=encoder is not None)
             engine = cls(config, lock, catalog, chroma)
             engine._put_in_order()
             engine._load_model(encoder)
@@ -310,7 +313,8 @@ class SearchEngine:
 
     def close(self) -> None:
         """Release the state-directory lock, the vector store and the catalog."""
-        self._chroma.close()
+        if self._chroma is not None:
+            self._chroma.close()
         self._reader.close()
         self._catalog.close()
         self._lock.release()
@@ -320,3 +324,13 @@ class SearchEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _vector_store(config: EngineConfig, catalog: Catalog, wanted: bool) -> ChromaStore | None:
+    """The vector store, when dense search may be on (a model configured, or one given); otherwise None,
+    and chromadb is never imported."""
+    if not wanted and (config.dense_mode == "off" or not config.embedding_model):
+        return None
+    from retrieval.index.vector_store import ChromaStore
+
+    return ChromaStore(config.state_dir, catalog.instance_id(), config.chroma_url)

@@ -74,7 +74,7 @@ def index_with_progress(engine: SearchEngine, rebuild: bool = False) -> IndexRep
     SIGINT/SIGTERM stop it between batches: raises IndexInterrupted."""
     from tqdm import tqdm
 
-    from bot.jobs.reindex import EmbeddingPace
+    from bot.progress import EmbeddingPace
 
     pace = EmbeddingPace()
     bar_format = "{desc}: {n_fmt}/{total_fmt} passages |{bar}|{postfix}"

@@ -8,18 +8,16 @@ Library errors become one plain line on stderr and a non-zero exit; never a trac
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.cli.add import cmd_add, cmd_fetch
-from bot.cli.ask import cmd_ask
-from bot.cli.evaluate import cmd_eval
-from bot.cli.index import IndexInterrupted, cmd_index, no_corpus
+from bot.cli.index import IndexInterrupted, no_corpus
 from bot.settings import Settings
 from retrieval import SondhaniError, StateLocked
 
@@ -48,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for noisy in ("httpx", "chromadb", "tantivy", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
-        return int(args.handler(settings, args))
+        return int(_handler(args.handler)(settings, args))
     except StateLocked as exc:
         print(f"sondhani: {exc}; {LOCKED_HINTS.get(args.command, 'stop it first')}", file=sys.stderr)
         return 1
@@ -69,6 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _handler(name: str) -> Callable[[Settings, argparse.Namespace], int]:
+    """The function "module:function" names, imported now: each command imports only what it uses
+    (`sondhani index` never loads the web-page or feed code)."""
+    module, _, function = name.partition(":")
+    handler: Callable[[Settings, argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+    return handler
+
+
 def _parser() -> argparse.ArgumentParser:
     """The command line: one subcommand a job, each naming the function that runs it as `handler`."""
     parser = argparse.ArgumentParser(prog="sondhani", description="Bengali news search with cited passages.")
@@ -76,29 +82,29 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="index the corpus (incremental; --rebuild re-embeds everything)")
     index.add_argument("--rebuild", action="store_true", help="rebuild from scratch, ignoring cached embeddings")
-    index.set_defaults(handler=cmd_index)
+    index.set_defaults(handler="bot.cli.index:cmd_index")
 
     ask = commands.add_parser("ask", help="answer a question (or one question a line from stdin)")
     ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object a line per question")
     ask.add_argument("-k", type=int, default=3, help="passages per question (default 3)")
-    ask.set_defaults(handler=cmd_ask)
+    ask.set_defaults(handler="bot.cli.ask:cmd_ask")
 
     ev = commands.add_parser("eval", help="score retrieval on a question file (dev.jsonl or bn-news-qa shape)")
     ev.add_argument("file", type=Path)
     ev.add_argument("-k", type=int, default=10, help="passages looked at per question (default 10)")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
-    ev.set_defaults(handler=cmd_eval)
+    ev.set_defaults(handler="bot.cli.evaluate:cmd_eval")
 
     add = commands.add_parser("add", help="add articles from links (fetched, cleaned, saved, indexed)")
     add.add_argument("urls", nargs="+", metavar="URL", help="http(s) links to news articles")
-    add.set_defaults(handler=cmd_add)
+    add.set_defaults(handler="bot.cli.add:cmd_add")
 
     fetch = commands.add_parser("fetch", help="poll SONDHANI_FEEDS once and add the new articles")
-    fetch.set_defaults(handler=cmd_fetch)
+    fetch.set_defaults(handler="bot.cli.add:cmd_fetch")
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook if configured)")
-    run.set_defaults(handler=cmd_run)
+    run.set_defaults(handler="bot.cli.main:cmd_run")
     return parser
 
 

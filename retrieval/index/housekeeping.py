@@ -7,11 +7,14 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.index.catalog import Catalog
 from retrieval.index.lexical import LexicalIndex
 from retrieval.index.update import Stores, delete_keys, lexical_dir
-from retrieval.index.vector_store import ChromaStore
+
+if TYPE_CHECKING:  # chromadb is imported only when dense search is on
+    from retrieval.index.vector_store import ChromaStore
 
 log = logging.getLogger(__name__)
 

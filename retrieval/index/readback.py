@@ -13,8 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import chromadb
+from typing import TYPE_CHECKING
 
 from retrieval.errors import IndexDamaged
 from retrieval.index.catalog import Catalog, ServingState
@@ -22,8 +21,10 @@ from retrieval.index.catalog_reads import CatalogReader, PassageRow
 from retrieval.index.integrity import verify
 from retrieval.index.lexical import LexicalIndex
 from retrieval.index.update import lexical_dir, record_lexical_files
-from retrieval.index.vector_store import ChromaCollection, ChromaStore
 from retrieval.index.view import Hidden, IndexView
+
+if TYPE_CHECKING:  # chromadb is imported only when dense search is on
+    from retrieval.index.vector_store import ChromaCollection, ChromaStore
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +100,13 @@ def _vectors(
         return None, False
     if serving.dense_seq != serving.seq:
         return None, False  # updated while dense search was off: the next update rebuilds the collection
+    from chromadb.errors import ChromaError
+
     expected = serving.passages + catalog.retired_count(serving.seq)
     try:
         collection = chroma.open(serving.collection)
         count = collection.count() if collection is not None else -1
-    except chromadb.errors.ChromaError as exc:
+    except ChromaError as exc:
         log.warning("the vectors of the index cannot be read: %s", exc)
         collection, count = None, -1
     if collection is None or count < serving.passages or count > expected + hidden.extra:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,11 +32,13 @@ from retrieval.index.catalog_reads import index_text
 from retrieval.index.changes import Changes
 from retrieval.index.integrity import manifest_of
 from retrieval.index.lexical import LexicalIndex, LexicalWriter, padding_for
-from retrieval.index.vector_store import ChromaCollection, ChromaStore
 from retrieval.records import Article, IndexStage, Passage, ProgressCallback
 from retrieval.text.analyser import index_tokens, terms
 from retrieval.text.chunking import chunk_article
 from retrieval.text.query import consonant_skeleton, sound_key
+
+if TYPE_CHECKING:  # chromadb is imported only when dense search is on
+    from retrieval.index.vector_store import ChromaCollection, ChromaStore
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 32  # on 2 cores one process with batches of 16-64 embedded fastest (a pool of processes gained nothing)

@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from retrieval.errors import ReindexCancelled
 from retrieval.index.catalog import Catalog, ServingState
@@ -40,9 +40,11 @@ from retrieval.index.update import (
     write_rows,
     write_vectors,
 )
-from retrieval.index.vector_store import ChromaCollection
 from retrieval.index.view import Hidden
 from retrieval.records import IndexReport, ProgressCallback
+
+if TYPE_CHECKING:  # chromadb is imported only when dense search is on
+    from retrieval.index.vector_store import ChromaCollection
 
 log = logging.getLogger(__name__)
 UpdateKind = Literal["none", "incremental", "full", "vectors"]

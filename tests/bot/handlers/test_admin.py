@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs.reindex import EmbeddingPace, progress_text
+from bot.jobs.reindex import progress_text
 from bot.messages import texts as language_texts
 from bot.messages.bengali import BN
 from bot.messages.english import EN
+from bot.progress import EmbeddingPace
 from bot.store.question_log import QuestionRecord
 from retrieval.records import IndexStage
 from tests.bot.conftest import (
