@@ -441,6 +441,17 @@ class Catalog:
     def set_lexical_padding(self, store: str, padding: int) -> None:
         self._set_meta(f"padding:{store}", str(padding))
 
+    def vectors_added(self, collection: str) -> int:
+        """Vectors ever added to a collection: with its count, how many of its HNSW slots are deleted
+        passages (Chroma never reuses a deleted slot)."""
+        return int(self._meta(f"vectors_added:{collection}") or 0)
+
+    def forget_collections_except(self, keep: str | None) -> None:
+        self._db.execute("DELETE FROM meta WHERE key LIKE 'vectors_added:%' AND key != ?", (f"vectors_added:{keep}",))
+
+    def count_vectors_added(self, collection: str, count: int) -> None:
+        self._set_meta(f"vectors_added:{collection}", str(self.vectors_added(collection) + count))
+
     def lexical_dirty(self) -> str | None:
         return self._meta("lexical_dirty")
 

@@ -55,6 +55,7 @@ def remove_unused(state_dir: Path, catalog: Catalog, chroma: ChromaStore | None,
     if chroma is None:
         return
     keep = {serving.collection} if serving is not None and serving.collection else set()
+    catalog.forget_collections_except(serving.collection if serving is not None else None)
     for name in chroma.stores():
         if name not in keep:
             chroma.drop(name)

@@ -112,8 +112,14 @@ def sqlite_problem(path: Path, full: bool = True) -> str | None:
     except sqlite3.DatabaseError as exc:
         return str(exc)
     if [tuple(r) for r in rows] != [("ok",)]:
-        return "; ".join(str(r[0]) for r in rows[:3])
+        return _one_line(rows)
     return None
+
+
+def _one_line(rows: list[tuple[object, ...]]) -> str:
+    """quick_check's findings on one line (it prefixes them with "*** in database main ***")."""
+    lines = [line for r in rows for line in str(r[0]).splitlines() if line and not line.startswith("***")]
+    return "; ".join(lines[:3])
 
 
 def move_aside(path: Path) -> Path:

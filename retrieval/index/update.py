@@ -220,6 +220,7 @@ def write_vectors(
             written.embedded += len(chunk)
             _notify(progress, done, missing_total, "embedding")
         collection.add(keys, np.stack([cached[h] for h in hashes]))
+        catalog.count_vectors_added(collection.name, len(keys))
 
 
 def commit_lexical(stores: Stores, index: LexicalIndex, writer: LexicalWriter, store: str) -> None:

@@ -7,6 +7,7 @@ empty index; a re-index stops between batches when cancelled."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 import threading
@@ -151,12 +152,21 @@ def test_lost_chroma_data_is_noticed_and_recreated_from_the_cache(dense_config: 
         assert engine.status().dense_enabled
 
 
-@pytest.mark.parametrize("damage", ["truncate", "halve", "garble_all", "delete"])
+def garble_middle(path: Path) -> None:
+    """4 KB of random bytes at 40% of the file, same size: Chroma still opens it and lists its
+    collections, then counts wrongly or fails (measured on 1.5.9)."""
+    data = bytearray(path.read_bytes())
+    start = int(len(data) * 0.4)
+    data[start : start + 4096] = random.Random(5).randbytes(4096)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "halve", "garble_all", "garble_middle", "delete"])
 def test_a_damaged_chroma_database_never_stops_a_start(dense_config: EngineConfig, damage: str) -> None:
     with SearchEngine.open(dense_config) as engine:
         engine.reindex()
     database = dense_config.state_dir / "chroma" / "chroma.sqlite3"
-    (garble_all if damage == "garble_all" else DAMAGES[damage])(database)
+    {"garble_all": garble_all, "garble_middle": garble_middle}.get(damage, DAMAGES.get(damage, halve))(database)
     with SearchEngine.open(dense_config) as engine:
         assert engine.search(INJURED, 3).hits  # lexical meanwhile
         assert not engine.status().dense_enabled
