@@ -19,7 +19,7 @@ import pickle
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from benchmarks.common import SHARED, config_for, read_bn_news_qa, temp_corpus
@@ -72,6 +72,9 @@ class FrozenSignals:
     coverages: dict[str, float]
     leaders: int
     with_model: bool = True
+    article: list[str] = field(default_factory=list)
+    typed: list[str] = field(default_factory=list)
+    timely: list[str] = field(default_factory=list)
 
     @property
     def top_similarity(self) -> float:
@@ -95,6 +98,9 @@ class FrozenSignals:
             coverages,
             signals.tuning.leaders,
             signals.with_model,
+            signals.article,
+            signals.typed,
+            signals.timely,
         )
 
 

@@ -36,10 +36,12 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.errors import ReindexInProgress as ReindexInProgress
     from retrieval.errors import SondhaniError as SondhaniError
     from retrieval.errors import StateLocked as StateLocked
+    from retrieval.evaluation import EvalReport as EvalReport
     from retrieval.evaluation import Question as Question
     from retrieval.evaluation import evaluate_questions as evaluate_questions
     from retrieval.evaluation import format_report as format_report
     from retrieval.evaluation import group_identical as group_identical
+    from retrieval.evaluation import judge as judge
     from retrieval.evaluation import load_questions as load_questions
     from retrieval.feeds.polling import PollReport as PollReport
     from retrieval.feeds.polling import poll_feeds as poll_feeds
@@ -99,6 +101,8 @@ _HOMES: dict[str, str] = {
     "SondhaniError": "errors",
     "StateLocked": "errors",
     "Question": "evaluation",
+    "EvalReport": "evaluation",
+    "judge": "evaluation",
     "evaluate_questions": "evaluation",
     "format_report": "evaluation",
     "group_identical": "evaluation",

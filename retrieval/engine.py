@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,14 +176,15 @@ class SearchEngine:
         """True when a built index is serving."""
         return self._view is not None
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
-        """Answer one question with up to k hits, best first; raises IndexMissing before any index."""
+    def search(self, question: str, k: int = 5, *, today: date | None = None) -> SearchResult:
+        """Answer one question with up to k hits, best first; raises IndexMissing before any index.
+        today: the day "today", "yesterday" and "latest" are counted from (default: the current date)."""
         view = self._view
         if view is None:
             raise IndexMissing("no index has been built yet")
         if not view.passage_count:  # an empty corpus is valid; its questions are told so
             return SearchResult(question, [], 0.0, no_answer_reason="empty_index", generation=view.generation)
-        return self._retriever.search(view, question, k)
+        return self._retriever.search(view, question, k, today=today)
 
     def gather(self, question: str) -> tuple[Signals | None, NoAnswerReason | None]:
         """The rankings a search would fuse, before fusion: for benchmarks that compare tunings."""
@@ -282,6 +284,12 @@ class SearchEngine:
         """Passages per indexed article, for these doc ids (ones not indexed are left out)."""
         view = self._view
         return view.catalog.passage_counts(view.seq, doc_ids) if view is not None else {}
+
+    def stories(self, doc_ids: list[str]) -> dict[str, int]:
+        """The story each of these indexed articles belongs to: articles reporting the same story (other
+        outlets, the same event) share one id."""
+        view = self._view
+        return view.stories(doc_ids) if view is not None else {}
 
     def passages(self) -> Iterator[Passage]:
         """Every serving passage in index order, read from the catalog a batch at a time."""

@@ -1,5 +1,5 @@
 """Retrieval quality on question files: one JSON object a line, {"id", "question", "kind", "doc",
-"answers", "forbid"}, only "question" required (`load_questions`). The hand-written dev questions use
+"answers", "forbid", "docs", "as_of"}, only "question" required (`load_questions`). The hand-written dev questions use
 all of them ("kind": lexical, paraphrase, numeric, english, banglish, negative, boilerplate); bn-news-qa's
 give "doc", the gold passage's id.
 
@@ -31,6 +31,12 @@ class Question:
     doc: str | None
     answers: list[str]
     forbid: list[str]
+    docs: list[str] = field(default_factory=list)  # every doc that answers (a story several outlets ran)
+    as_of: str | None = None  # the day the question is asked (ISO), for "today", "latest", "last week"
+
+    def __post_init__(self) -> None:
+        if not self.docs and self.doc:
+            self.docs = [self.doc]
 
 
 @dataclass
@@ -121,6 +127,8 @@ def load_questions(path: Path) -> list[Question]:
                 doc=row.get("doc"),
                 answers=list(row.get("answers") or []),
                 forbid=list(row.get("forbid") or []),
+                docs=[str(d) for d in row.get("docs") or []],
+                as_of=row.get("as_of"),
             )
         )
     return questions
@@ -142,7 +150,7 @@ def evaluate_questions(
 
 def judge(q: Question, result: SearchResult, doc_groups: dict[str, str]) -> Judgement:
     """Find the rank of the first correct hit, or whether a no-answer question was left unanswered."""
-    by_doc = q.doc is not None and q.doc in doc_groups
+    by_doc = any(d in doc_groups for d in q.docs)
     answerable = by_doc or bool(q.answers)
     rank = None
     highlight_answers = None
@@ -162,7 +170,7 @@ def judge(q: Question, result: SearchResult, doc_groups: dict[str, str]) -> Judg
 
 def _correct(q: Question, hit: Hit, doc_groups: dict[str, str], by_doc: bool) -> bool:
     if by_doc:
-        return doc_groups.get(hit.doc_id) == doc_groups[q.doc or ""]
+        return doc_groups.get(hit.doc_id) in {doc_groups[d] for d in q.docs if d in doc_groups}
     text = normalize(hit.text)
     return any(normalize(a) in text for a in q.answers)
 

@@ -56,6 +56,17 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """Where an article was published: what a reader needs to find it."""
+
+    doc_id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
 class Hit:
     """One answer passage, ranked, with the sentence that best matches the question."""
 
@@ -69,6 +80,7 @@ class Hit:
     source: str | None = None
     url: str | None = None
     published: str | None = None
+    also: tuple[Citation, ...] = ()  # other outlets' reports of the same story ("also reported by")
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from retrieval.index.catalog_reads import VISIBLE, article_row_hash, chunks, index_text, text_digest
+from retrieval.index.catalog_reads import ARTICLE_BASE, VISIBLE, article_row_hash, chunks, index_text, text_digest
 from retrieval.index.integrity import FileEntry, move_aside, sqlite_problem
+from retrieval.index.stories import MAX_CANDIDATES, Candidate, Fingerprint
 from retrieval.records import Article, Passage, Skipped
 
 if TYPE_CHECKING:
@@ -63,9 +64,17 @@ CREATE TABLE IF NOT EXISTS shadowed (doc_id TEXT NOT NULL, file TEXT NOT NULL, P
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, file TEXT NOT NULL, article_hash TEXT NOT NULL,
     title TEXT, source TEXT, url TEXT, published TEXT, origin TEXT, passages INTEGER NOT NULL,
-    store TEXT NOT NULL, added_in INTEGER NOT NULL, removed_in INTEGER, row_hash TEXT NOT NULL
+    store TEXT NOT NULL, added_in INTEGER NOT NULL, removed_in INTEGER, row_hash TEXT NOT NULL, story INTEGER
 );
 CREATE INDEX IF NOT EXISTS articles_by_doc ON articles (doc_id);
+CREATE TABLE IF NOT EXISTS story_bands (
+    band INTEGER NOT NULL, hash INTEGER NOT NULL, day INTEGER, article INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_bands_by_key ON story_bands (band, hash, day);
+CREATE INDEX IF NOT EXISTS story_bands_by_article ON story_bands (article);
+CREATE TABLE IF NOT EXISTS story_signatures (
+    article INTEGER PRIMARY KEY, signature BLOB NOT NULL, numbers TEXT NOT NULL, day INTEGER
+);
 CREATE INDEX IF NOT EXISTS articles_by_file ON articles (file);
 CREATE TABLE IF NOT EXISTS passages (
     key INTEGER PRIMARY KEY AUTOINCREMENT, article INTEGER NOT NULL, passage_id TEXT NOT NULL,
@@ -151,6 +160,7 @@ class Catalog:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             self.outdated = _upgrade(db)
+            _add_missing_columns(db)
             db.executescript(SCHEMA)
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             if not _small(path):  # the big tables are checked row by row where they are read
@@ -267,6 +277,58 @@ class Catalog:
             assert cursor.lastrowid is not None
             keys.append(cursor.lastrowid)
         return keys
+
+    def story_candidates(
+        self, seq: int, bands: Sequence[tuple[int, int]], day: int | None, days: int
+    ) -> list[Candidate]:
+        """Visible articles sharing a MinHash band (published within `days` of `day`, or undated when
+        `day` is None), most shared bands first, with their signatures."""
+        if not bands:
+            return []
+        keys = " OR ".join("(b.band=? AND b.hash=?)" for _ in bands)
+        when = "b.day BETWEEN ? AND ?" if day is not None else "b.day IS NULL"
+        around = (day - days, day + days) if day is not None else ()
+        rows = self._db.execute(
+            f"SELECT a.id, COALESCE(a.story, a.id), s.signature, s.numbers, s.day, COUNT(*) AS shared "
+            f"FROM story_bands b JOIN articles a ON a.id = b.article JOIN story_signatures s ON s.article = a.id "
+            f"WHERE ({keys}) AND {when} AND {VISIBLE.format(t='a')} GROUP BY a.id ORDER BY shared DESC, a.id LIMIT ?",
+            (*[x for pair in bands for x in pair], *around, seq, seq, MAX_CANDIDATES),
+        )
+        return [
+            Candidate(r[0], r[1], np.frombuffer(r[2], dtype=np.uint32), frozenset(r[3].split()), r[4]) for r in rows
+        ]
+
+    def article_texts(self, ids: Sequence[int]) -> dict[int, tuple[str | None, str | None, list[str]]]:
+        """(title, published, passage texts) of these article rows."""
+        found: dict[int, tuple[str | None, str | None, list[str]]] = {}
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT a.id, a.title, a.published, p.text FROM articles a JOIN passages p ON p.article = a.id "
+                f"WHERE a.id IN ({marks}) ORDER BY a.id, p.ordinal",
+                tuple(chunk),
+            )
+            for article, title, published, text in rows:
+                found.setdefault(article, (title, published, []))[2].append(text)
+        return found
+
+    def set_story(
+        self,
+        article_id: int,
+        story: int | None,
+        signature: np.ndarray,
+        fingerprint: Fingerprint,
+        bands: Sequence[tuple[int, int]],
+    ) -> None:
+        """Record an article's story (None: its own), signature and bands, for later articles to match."""
+        if story is not None:
+            self._db.execute("UPDATE articles SET story=? WHERE id=?", (story, article_id))
+        day = fingerprint.day
+        self._db.execute(
+            "INSERT OR REPLACE INTO story_signatures VALUES (?, ?, ?, ?)",
+            (article_id, signature.tobytes(), " ".join(sorted(fingerprint.numbers)), day),
+        )
+        self._db.executemany("INSERT INTO story_bands VALUES (?, ?, ?, ?)", [(b, h, day, article_id) for b, h in bands])
 
     def remove_articles(self, seq: int, article_ids: Sequence[int]) -> int:
         """Mark articles (and their passages) removed as of `seq`; returns how many passages that retires."""
@@ -456,15 +518,19 @@ class Catalog:
         return self._meta("lexical_dirty")
 
     def record_lexical_files(self, store: str, files: Sequence[FileEntry], gone: Iterable[str]) -> None:
-        """The lexical index's files after a commit: new ones recorded, deleted ones forgotten, clean again."""
+        """An index's files after a commit (`store`, or `store/articles`): new ones recorded, deleted ones
+        forgotten."""
         with self.transaction():
             self._db.executemany(
                 "INSERT OR REPLACE INTO lexical_files VALUES (?, ?, ?, ?)",
                 [(store, f.name, f.size, f.sha256) for f in files],
             )
             self._db.executemany("DELETE FROM lexical_files WHERE store=? AND name=?", [(store, n) for n in gone])
-            if self._meta("lexical_dirty") == store:
-                self._set_meta("lexical_dirty", None)
+
+    def clear_lexical_dirty(self, store: str) -> None:
+        """Every index of the store is recorded: opens verify its files again."""
+        if self._meta("lexical_dirty") == store:
+            self._set_meta("lexical_dirty", None)
 
     def lexical_files(self, store: str) -> list[FileEntry]:
         rows = self._db.execute("SELECT name, size, sha256 FROM lexical_files WHERE store=? ORDER BY name", (store,))
@@ -472,11 +538,13 @@ class Catalog:
 
     def forget_lexical_stores_except(self, keep: str | None) -> None:
         """Forget the recorded files (and padding) of every lexical store but `keep` (their folders are gone)."""
-        self._db.execute("DELETE FROM lexical_files WHERE store != ?", (keep or "",))
+        self._db.execute(
+            "DELETE FROM lexical_files WHERE store != ? AND store NOT LIKE ?", (keep or "", f"{keep or ''}/%")
+        )
         self._db.execute("DELETE FROM meta WHERE key LIKE 'padding:%' AND key != ?", (f"padding:{keep}",))
 
     def forget_lexical_store(self, store: str) -> None:
-        self._db.execute("DELETE FROM lexical_files WHERE store=?", (store,))
+        self._db.execute("DELETE FROM lexical_files WHERE store=? OR store LIKE ?", (store, f"{store}/%"))
         self._set_meta(f"padding:{store}", None)
         if self._meta("lexical_dirty") == store:
             self._set_meta("lexical_dirty", None)
@@ -488,22 +556,33 @@ class Catalog:
         return int(self._db.execute("SELECT MAX(key) FROM passages WHERE passage_id=?", (passage_id,)).fetchone()[0])
 
     def unfinished(self, seq: int) -> list[tuple[int, str]]:
-        """(key, store) of passages written by updates that never became visible (above `seq`)."""
-        return [(r[0], r[1]) for r in self._db.execute("SELECT key, store FROM passages WHERE added_in > ?", (seq,))]
+        """(key, store) of what updates that never became visible (above `seq`) wrote to the stores:
+        passages, and article documents (keyed ARTICLE_BASE + row id in the lexical index)."""
+        passages = self._db.execute("SELECT key, store FROM passages WHERE added_in > ?", (seq,)).fetchall()
+        articles = self._db.execute("SELECT id, store FROM articles WHERE added_in > ?", (seq,)).fetchall()
+        return [(r[0], r[1]) for r in passages] + [(ARTICLE_BASE + r[0], r[1]) for r in articles]
 
     def drop_unfinished(self, seq: int) -> None:
         """Forget what updates above `seq` wrote or marked: a killed or cancelled update leaves no trace."""
         with self.transaction():
             self._db.execute("DELETE FROM passages WHERE added_in > ?", (seq,))
+            self._db.execute(
+                "DELETE FROM story_bands WHERE article IN (SELECT id FROM articles WHERE added_in > ?)", (seq,)
+            )
+            self._db.execute(
+                "DELETE FROM story_signatures WHERE article IN (SELECT id FROM articles WHERE added_in > ?)", (seq,)
+            )
             self._db.execute("DELETE FROM articles WHERE added_in > ?", (seq,))
             self._db.execute("UPDATE passages SET removed_in=NULL WHERE removed_in > ?", (seq,))
             self._db.execute("UPDATE articles SET removed_in=NULL WHERE removed_in > ?", (seq,))
             self._db.execute("DELETE FROM updates WHERE seq > ? AND finished_at IS NULL", (seq,))
 
     def retired(self, seq: int) -> list[tuple[int, str]]:
-        """(key, store) of passages removed at or before update `seq`: the view of `seq` does not see them."""
-        rows = self._db.execute("SELECT key, store FROM passages WHERE removed_in <= ?", (seq,))
-        return [(r[0], r[1]) for r in rows]
+        """(key, store) of passages and article documents removed at or before update `seq`: the view
+        of `seq` does not see them."""
+        passages = self._db.execute("SELECT key, store FROM passages WHERE removed_in <= ?", (seq,)).fetchall()
+        articles = self._db.execute("SELECT id, store FROM articles WHERE removed_in <= ?", (seq,)).fetchall()
+        return [(r[0], r[1]) for r in passages] + [(ARTICLE_BASE + r[0], r[1]) for r in articles]
 
     def retired_count(self, seq: int) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM passages WHERE removed_in <= ?", (seq,)).fetchone()[0])
@@ -511,6 +590,12 @@ class Catalog:
     def drop_retired(self, seq: int) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM passages WHERE removed_in <= ?", (seq,))
+            self._db.execute(
+                "DELETE FROM story_bands WHERE article IN (SELECT id FROM articles WHERE removed_in <= ?)", (seq,)
+            )
+            self._db.execute(
+                "DELETE FROM story_signatures WHERE article IN (SELECT id FROM articles WHERE removed_in <= ?)", (seq,)
+            )
             self._db.execute("DELETE FROM articles WHERE removed_in <= ?", (seq,))
 
     def last_update(self) -> tuple[int, str, datetime | None, float | None] | None:
@@ -579,6 +664,13 @@ class Catalog:
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items],
             )
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Columns added to a table after catalogs of this layout were first written (NULL until set)."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "articles" in tables and "story" not in {r[1] for r in db.execute("PRAGMA table_info(articles)")}:
+        db.execute("ALTER TABLE articles ADD COLUMN story INTEGER")
 
 
 def _small(path: Path) -> bool:

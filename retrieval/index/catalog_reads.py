@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.records import ArticleInfo, Passage
+from retrieval.records import ArticleInfo, Citation, Passage
 
+ARTICLE_BASE = 1 << 40  # article documents' keys in the lexical index (retrieval.index.lexical)
 VISIBLE = "{t}.added_in <= ? AND ({t}.removed_in IS NULL OR {t}.removed_in > ?)"
 _PASSAGE_COLUMNS = (
     "p.key, p.passage_id, p.ordinal, p.text, p.text_hash, p.added_in, p.removed_in, "
@@ -166,6 +167,44 @@ class CatalogReader:
                 return
             last = rows[-1][0]
             yield from (_passage_row(row).passage for row in rows)
+
+    def article_rows(self, ids: Sequence[int]) -> dict[int, tuple[str, int, int | None]]:
+        """(doc id, added_in, removed_in) of these article rows, visible or not."""
+        found: dict[int, tuple[str, int, int | None]] = {}
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db().execute(
+                f"SELECT id, doc_id, added_in, removed_in FROM articles WHERE id IN ({marks})", tuple(chunk)
+            )
+            found.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        return found
+
+    def stories(self, seq: int, doc_ids: Sequence[str]) -> dict[str, int]:
+        """The story id of each of these visible articles (its own row id when it stands alone)."""
+        found: dict[str, int] = {}
+        for chunk in chunks(doc_ids):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db().execute(
+                f"SELECT doc_id, COALESCE(story, id) FROM articles a "
+                f"WHERE doc_id IN ({marks}) AND {VISIBLE.format(t='a')}",
+                (*chunk, seq, seq),
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def story_members(self, seq: int, stories: Sequence[int]) -> dict[int, list[Citation]]:
+        """The visible articles of each story, oldest row first."""
+        found: dict[int, list[Citation]] = {}
+        for chunk in chunks(stories):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db().execute(
+                f"SELECT COALESCE(story, id), doc_id, title, source, url, published FROM articles a "
+                f"WHERE (story IN ({marks}) OR id IN ({marks})) AND {VISIBLE.format(t='a')} ORDER BY id",
+                (*chunk, *chunk, seq, seq),
+            )
+            for story, *citation in rows:
+                found.setdefault(story, []).append(Citation(*citation))
+        return found
 
     def sample_texts(self, seq: int, count: int) -> list[str]:
         """The texts of the first `count` visible passages: a sample of the corpus's words."""

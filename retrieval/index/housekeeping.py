@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.index.catalog import Catalog
-from retrieval.index.lexical import LexicalIndex
+from retrieval.index.lexical import LexicalStore
 from retrieval.index.update import Stores, delete_keys, lexical_dir
 
 if TYPE_CHECKING:  # chromadb is imported only when dense search is on
@@ -29,7 +29,7 @@ def recover(stores: Stores) -> int:
     if serving is not None:
         keys = [key for key, store in unfinished if store == serving.store]
         if keys:
-            lexical = LexicalIndex(lexical_dir(stores.state_dir, serving.store))
+            lexical = LexicalStore(lexical_dir(stores.state_dir, serving.store))
             collection = stores.chroma.open(serving.collection) if stores.chroma and serving.collection else None
             delete_keys(stores, lexical, collection, keys)
     catalog.drop_unfinished(base)

@@ -19,7 +19,7 @@ from retrieval.errors import IndexDamaged
 from retrieval.index.catalog import Catalog, ServingState
 from retrieval.index.catalog_reads import CatalogReader, PassageRow
 from retrieval.index.integrity import verify
-from retrieval.index.lexical import LexicalIndex
+from retrieval.index.lexical import LexicalStore
 from retrieval.index.update import lexical_dir, record_lexical_files
 from retrieval.index.view import Hidden, IndexView
 
@@ -53,7 +53,8 @@ def open_view(
         return None
     lexical = _checked_lexical(state_dir, catalog, serving)
     try:
-        searcher = lexical.reader()
+        searcher = lexical.passages.reader(serving.passages)
+        article_searcher = lexical.articles.reader(serving.articles)
     except (ValueError, OSError, BaseException) as exc:  # tantivy raises ValueError, or panics on bad bytes
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -63,6 +64,7 @@ def open_view(
         seq=serving.seq,
         store=serving.store,
         lexical=searcher,
+        article_lexical=article_searcher,
         dense=collection,
         catalog=reader,
         hidden=hidden,
@@ -73,21 +75,24 @@ def open_view(
     return Opened(view, lost)
 
 
-def _checked_lexical(state_dir: Path, catalog: Catalog, serving: ServingState) -> LexicalIndex:
+def _checked_lexical(state_dir: Path, catalog: Catalog, serving: ServingState) -> LexicalStore:
     directory = lexical_dir(state_dir, serving.store)
-    if not (directory / "meta.json").is_file():
-        raise IndexDamaged("its lexical index is missing (meta.json)")
-    if catalog.lexical_dirty() == serving.store:
+    dirty = catalog.lexical_dirty() == serving.store
+    for part in ("", "articles"):
+        folder = directory / part if part else directory
+        if not (folder / "meta.json").is_file():
+            raise IndexDamaged(f"its lexical index is missing ({part + '/' if part else ''}meta.json)")
+        if not dirty:
+            problem = verify(folder, catalog.lexical_files(f"{serving.store}/{part}" if part else serving.store))
+            if problem:
+                raise IndexDamaged(f"{part}/{problem}" if part else problem)
+    if dirty:
         log.info("the lexical index was being written when the last process stopped: its files are recorded again")
-    else:
-        problem = verify(directory, catalog.lexical_files(serving.store))
-        if problem:
-            raise IndexDamaged(problem)
     try:
-        lexical = LexicalIndex(directory)
+        lexical = LexicalStore(directory)
     except (ValueError, OSError) as exc:
         raise IndexDamaged(f"the lexical index cannot be opened ({exc})") from exc
-    if catalog.lexical_dirty() == serving.store:
+    if dirty:
         record_lexical_files(catalog, lexical, serving.store)
     return lexical
 

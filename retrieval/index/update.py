@@ -31,7 +31,15 @@ from retrieval.index.catalog import Catalog
 from retrieval.index.catalog_reads import index_text
 from retrieval.index.changes import Changes
 from retrieval.index.integrity import manifest_of
-from retrieval.index.lexical import LexicalIndex, LexicalWriter, padding_for
+from retrieval.index.lexical import LexicalStore, StoreWriter, padding_for
+from retrieval.index.stories import (
+    STORY_DAYS,
+    Fingerprint,
+    Signer,
+    band_keys,
+    same_story,
+    verdict,
+)
 from retrieval.records import Article, IndexStage, Passage, ProgressCallback
 from retrieval.text.analyser import index_tokens, terms
 from retrieval.text.chunking import chunk_article
@@ -88,10 +96,10 @@ def write_rows(
     stores: Stores,
     changes: Changes,
     written: Written,
-    lexical: LexicalIndex,
+    lexical: LexicalStore,
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
-) -> LexicalWriter:
+) -> StoreWriter:
     """Retire the replaced rows, then add the new articles' passages to the catalog and the lexical
     index, a batch of articles per transaction (the lexical index sees them at its commit). Returns
     the writer, to commit. A new store's padding (see retrieval.index.lexical) is set from its first
@@ -102,7 +110,8 @@ def write_rows(
     total = len(changes.add)
     _notify(progress, 0, total, "chunking")
     padding = catalog.lexical_padding(written.store)
-    writer: LexicalWriter | None = None
+    stories = Signer()
+    writer: StoreWriter | None = None
     try:
         for start in range(0, total, ROW_BATCH):
             check_cancel(cancel)
@@ -112,7 +121,7 @@ def write_rows(
                     padding = padding_for(_average_tokens(rows))
                     catalog.set_lexical_padding(written.store, padding)
                 writer = lexical.writer(padding)
-            _write_batch(catalog, writer, written, rows, start, total, progress)
+            _write_batch(catalog, writer, written, rows, start, total, progress, stories)
         if writer is None:
             writer = lexical.writer(padding or 0)
     except BaseException:
@@ -146,14 +155,42 @@ def _average_tokens(rows: Sequence[Chunked]) -> float:
     return sum(lengths) / len(lengths) if lengths else 0.0
 
 
+def assign_story(catalog: Catalog, seq: int, row: int, chunked: Chunked, signer: Signer) -> None:
+    """The story an added article belongs to: the first visible article it reports the same story as
+    (retrieval.index.stories), or its own."""
+    fingerprint = Fingerprint.of_words((w for words in chunked.words for w in words), chunked.article.published)
+    signature = signer.signature(fingerprint)
+    day = fingerprint.day
+    bands = band_keys(signature, dated=day is not None)
+    candidates = [c for c in catalog.story_candidates(seq, bands, day, STORY_DAYS) if c.article != row]
+    story = None
+    unsure = []
+    for candidate in candidates:
+        decided = verdict(fingerprint, signature, candidate)
+        if decided:
+            story = candidate.story
+            break
+        if decided is None:
+            unsure.append(candidate)
+    if story is None and unsure:
+        texts = catalog.article_texts([c.article for c in unsure])
+        for candidate in unsure:
+            title, published, passages = texts.get(candidate.article, (None, None, []))
+            if same_story(fingerprint, Fingerprint.of(title, passages, published)):
+                story = candidate.story
+                break
+    catalog.set_story(row, story, signature, fingerprint, bands)
+
+
 def _write_batch(
     catalog: Catalog,
-    writer: LexicalWriter,
+    writer: StoreWriter,
     written: Written,
     rows: Sequence[Chunked],
     start: int,
     total: int,
     progress: ProgressCallback | None,
+    stories: Signer,
 ) -> None:
     """One transaction: the batch's article and passage rows, their tokens to the writer, new words."""
     words_seen: set[str] = set()
@@ -164,6 +201,8 @@ def _write_batch(
             for key, words in zip(keys, a.words, strict=True):
                 writer.add(key, index_tokens(words))
                 words_seen.update(words)
+            writer.add_article(row, index_tokens([w for words in a.words for w in words]))
+            assign_story(catalog, written.seq, row, a, stories)
             written.passages_added += len(a.passages)
             if n % PROGRESS_EVERY == 0:
                 _notify(progress, n, total, "chunking")
@@ -219,40 +258,47 @@ def write_vectors(
             done += len(chunk)
             written.embedded += len(chunk)
             _notify(progress, done, missing_total, "embedding")
+        log.debug("adding %d vectors to the collection", len(keys))
         collection.add(keys, np.stack([cached[h] for h in hashes]))
         catalog.count_vectors_added(collection.name, len(keys))
 
 
-def commit_lexical(stores: Stores, index: LexicalIndex, writer: LexicalWriter, store: str) -> None:
-    """Commit the lexical index, wait for its merges, and record its files in the catalog."""
+def commit_lexical(stores: Stores, lexical: LexicalStore, writer: StoreWriter, store: str) -> None:
+    """Commit the store's indexes, wait for their merges, and record their files in the catalog."""
+    log.debug("committing the lexical index %s", store)
     writer.commit()
     writer.close()
-    record_lexical_files(stores.catalog, index, store)
+    record_lexical_files(stores.catalog, lexical, store)
 
 
-def record_lexical_files(catalog: Catalog, index: LexicalIndex, store: str) -> None:
-    """The catalog's record of the lexical index's files: only new or changed ones are hashed."""
-    recorded = {f.name: f for f in catalog.lexical_files(store)}
-    on_disk = index.files()
-    entries = manifest_of(index.directory, on_disk, recorded)
-    catalog.record_lexical_files(store, entries, set(recorded) - {p.name for p in on_disk})
+def record_lexical_files(catalog: Catalog, lexical: LexicalStore, store: str) -> None:
+    """The catalog's record of the store's index files (only new or changed ones are hashed); the
+    store is clean again (see Catalog.mark_lexical_dirty)."""
+    for part, index in lexical.parts():
+        name = f"{store}/{part}" if part else store
+        recorded = {f.name: f for f in catalog.lexical_files(name)}
+        on_disk = index.files()
+        entries = manifest_of(index.directory, on_disk, recorded)
+        catalog.record_lexical_files(name, entries, set(recorded) - {p.name for p in on_disk})
+    catalog.clear_lexical_dirty(store)
 
 
 def delete_keys(
-    stores: Stores, index: LexicalIndex | None, collection: ChromaCollection | None, keys: Sequence[int]
+    stores: Stores, lexical: LexicalStore | None, collection: ChromaCollection | None, keys: Sequence[int]
 ) -> None:
-    """Delete passage keys from a store's lexical index and collection (keys they lack are ignored)."""
+    """Delete passage and article keys from a store's indexes and collection (keys they lack are ignored)."""
     if not keys:
         return
-    if index is not None:
-        stores.catalog.mark_lexical_dirty(index.directory.name)
-        writer = index.writer()
+    if lexical is not None:
+        store = lexical.directory.name
+        stores.catalog.mark_lexical_dirty(store)
+        writer = lexical.writer()
         try:
             writer.delete(keys)
             writer.commit()
         finally:
             writer.close()
-        record_lexical_files(stores.catalog, index, index.directory.name)
+        record_lexical_files(stores.catalog, lexical, store)
     if collection is not None:
         collection.delete(keys)
 

@@ -28,7 +28,7 @@ from retrieval.errors import ReindexCancelled
 from retrieval.index.catalog import Catalog, ServingState
 from retrieval.index.changes import Changes, find_changes
 from retrieval.index.housekeeping import recover
-from retrieval.index.lexical import LexicalIndex
+from retrieval.index.lexical import LexicalStore
 from retrieval.index.update import (
     Stores,
     Written,
@@ -156,13 +156,16 @@ def _apply(
             with catalog.transaction():
                 catalog.remove_everything(seq)
         if kind in ("full", "incremental"):
+            log.debug("update %d (%s): writing the catalog rows and the lexical index", seq, kind)
             _write_lexical(stores, changes, written, hidden, progress, cancel)
+        log.debug("update %d: writing vectors", seq)
         collection, model, dense_seq = _write_dense(
             stores, serving, kind, written, hidden, progress, cancel, request.rebuild
         )
         check_cancel(cancel)
         if progress is not None:
             progress(0, 1, "saving")
+        log.debug("update %d: flipping the serving pointer", seq)
         catalog.flip(
             seq,
             store=store,
@@ -196,7 +199,7 @@ def _write_lexical(
     cancel: threading.Event | None,
 ) -> None:
     """The changed articles' rows into the catalog and their tokens into the store's lexical index."""
-    lexical = LexicalIndex(lexical_dir(stores.state_dir, written.store))
+    lexical = LexicalStore(lexical_dir(stores.state_dir, written.store))
     stores.catalog.mark_lexical_dirty(written.store)
     writer = write_rows(stores, changes, written, lexical, progress, cancel)
     try:
@@ -279,7 +282,7 @@ def collect_retired(stores: Stores, hidden: Hidden) -> None:
     retired = catalog.retired(serving.seq)
     keys = [key for key, store in retired if store == serving.store]
     if keys:
-        lexical = LexicalIndex(lexical_dir(stores.state_dir, serving.store))
+        lexical = LexicalStore(lexical_dir(stores.state_dir, serving.store))
         collection = stores.chroma.open(serving.collection) if stores.chroma and serving.collection else None
         delete_keys(stores, lexical, collection, keys)
     if retired:

@@ -19,7 +19,7 @@ import numpy as np
 
 from retrieval.index.catalog_reads import CatalogReader, PassageRow
 from retrieval.index.lexical import LexicalReader
-from retrieval.records import Passage
+from retrieval.records import Citation, Passage
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class IndexView:
     seq: int
     store: str
     lexical: LexicalReader
+    article_lexical: LexicalReader
     dense: DenseSearcher | None
     catalog: CatalogReader
     hidden: Hidden
@@ -73,6 +74,27 @@ class IndexView:
             return []
         similarity = dict(found)
         return [(row.passage, similarity[row.key]) for row in self._visible([key for key, _ in found])][:k]
+
+    def article_search(self, tokens: Sequence[str], k: int) -> dict[str, int]:
+        """The articles (doc id -> rank, 1 first) BM25 ranks first for these tokens as whole articles
+        (title and every passage), among those this view sees."""
+        found = self.article_lexical.search_articles(tokens, k + self.hidden.extra)
+        rows = self.catalog.article_rows([article for article, _ in found])
+        ranks: dict[str, int] = {}
+        for article, _ in found:
+            row = rows.get(article)
+            if row is not None and row[1] <= self.seq and (row[2] is None or row[2] > self.seq):
+                ranks.setdefault(row[0], len(ranks) + 1)
+        return dict(list(ranks.items())[:k])
+
+    def stories(self, doc_ids: Sequence[str]) -> dict[str, int]:
+        """Each article's story (articles reporting the same story share one; retrieval.index.stories)."""
+        found: dict[str, int] = self.catalog.stories(self.seq, doc_ids)
+        return found
+
+    def story_members(self, stories: Sequence[int]) -> dict[int, list[Citation]]:
+        found: dict[int, list[Citation]] = self.catalog.story_members(self.seq, stories)
+        return found
 
     def passages(self, passage_ids: Sequence[str]) -> dict[str, Passage]:
         """These passages as this view sees them (ids it does not see are left out)."""

@@ -17,6 +17,7 @@ from retrieval.index.view import IndexView
 from retrieval.records import Passage
 from retrieval.search.tuning import RetrievalTuning
 from retrieval.text.analyser import index_tokens, split_sentences, stem, terms
+from retrieval.text.answer_types import AnswerType
 from retrieval.text.query import AnalysedQuery
 
 
@@ -79,6 +80,10 @@ class Signals:
     lexical: list[str] = field(default_factory=list)  # passage ids, BM25 order
     sentence: list[str] = field(default_factory=list)  # the leading candidates by their best sentence
     dense: list[tuple[str, float]] = field(default_factory=list)  # (passage id, cosine), best first
+    article: list[str] = field(default_factory=list)  # candidates ordered by their article's rank
+    typed: list[str] = field(default_factory=list)  # leading candidates holding the wanted answer type
+    answer_type: AnswerType | None = None  # what the question asks for (a date, a number, a name, a place)
+    timely: list[str] = field(default_factory=list)  # candidates of the time the question names, or newest
     query_vector: np.ndarray | None = None  # the question's embedding, when the model ranked it
     _coverage: dict[str, float] = field(default_factory=dict)
     _idf: dict[str, float] = field(default_factory=dict)
@@ -122,6 +127,15 @@ class RankingSignals(Protocol):
 
     @property
     def dense(self) -> list[tuple[str, float]]: ...
+
+    @property
+    def article(self) -> list[str]: ...
+
+    @property
+    def typed(self) -> list[str]: ...
+
+    @property
+    def timely(self) -> list[str]: ...
 
     @property
     def top_similarity(self) -> float: ...

@@ -31,9 +31,19 @@ def fuse(signals: RankingSignals, tuning: RetrievalTuning) -> list[tuple[str, fl
     """One ranking from the lexical, best-sentence and dense rankings (reciprocal-rank fusion)."""
     dense_ids = [pid for pid, _ in signals.dense]
     if signals.script == "english":
-        return reciprocal_rank_fusion([dense_ids], [1.0], k=tuning.rrf_k)
-    weights = [tuning.lexical_weight, tuning.sentence_weight, dense_weight(signals.lexical_confidence(), tuning)]
-    return reciprocal_rank_fusion([signals.lexical, signals.sentence, dense_ids], weights, k=tuning.rrf_k)
+        rankings = [dense_ids, signals.lexical, signals.typed, signals.timely]
+        weights = [1.0, tuning.english_names_weight, tuning.type_weight, tuning.recency_weight]
+        return reciprocal_rank_fusion(rankings, weights, k=tuning.rrf_k)
+    rankings = [signals.lexical, signals.sentence, dense_ids, signals.article, signals.typed, signals.timely]
+    weights = [
+        tuning.lexical_weight,
+        tuning.sentence_weight,
+        dense_weight(signals.lexical_confidence(), tuning),
+        tuning.article_weight,
+        tuning.type_weight,
+        tuning.recency_weight,
+    ]
+    return reciprocal_rank_fusion(rankings, weights, k=tuning.rrf_k)
 
 
 def decide(signals: RankingSignals, fused: list[tuple[str, float]], tuning: RetrievalTuning) -> NoAnswerReason | None:
@@ -46,5 +56,11 @@ def decide(signals: RankingSignals, fused: list[tuple[str, float]], tuning: Retr
         return None
     rescue = tuning.min_romanised_similarity if signals.script == "romanised" else tuning.min_dense_similarity
     if signals.dense and signals.top_similarity >= rescue:
+        return None
+    if (
+        signals.script == "romanised"
+        and signals.top_similarity >= tuning.romanised_joint_similarity
+        and max((signals.coverage(pid) for pid in set(leaders)), default=0.0) >= tuning.romanised_joint_coverage
+    ):
         return None
     return "low_coverage"

@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 
 import numpy as np
 
 from retrieval.index.view import IndexView
-from retrieval.records import Hit, NoAnswerReason, SearchResult
+from retrieval.records import Citation, Hit, NoAnswerReason, SearchResult
 from retrieval.search.evidence import PassageStems, QueryTerms, Signals, sentence_scores
 from retrieval.search.ranking import rank
 from retrieval.search.tuning import RetrievalTuning
 from retrieval.text.analyser import stem
-from retrieval.text.query import AnalysedQuery, analyse, consonant_skeleton, is_chatter, sound_key
+from retrieval.text.answer_types import expected_type, holds
+from retrieval.text.query import AnalysedQuery, analyse, consonant_skeleton, is_chatter, names_of, sound_key
+from retrieval.text.recency import TimeWish, time_wish
 
 EmbedQuery = Callable[[str], np.ndarray]
 EmbedPassages = Callable[[list[str]], np.ndarray]
@@ -48,16 +52,17 @@ class Retriever:
         self._embed_passages = embed_passages
         self.tuning = tuning or RetrievalTuning()
 
-    def search(self, index: IndexView, question: str, k: int = 5) -> SearchResult:
+    def search(self, index: IndexView, question: str, k: int = 5, *, today: date | None = None) -> SearchResult:
         """Rank passages for a question; return none, with the reason, when nothing in the corpus answers it."""
         started = time.perf_counter()
-        signals, reason = self.gather(index, question)
+        signals, reason = self.gather(index, question, today=today)
         hits: list[Hit] = []
         if signals is not None:
             ranked, reason = rank(signals, self.tuning)
+            chosen = one_story_once(index, signals, ranked, k)
             hits = [
-                _hit(signals, pid, position, score, self._highlight(signals, pid, position))
-                for position, (pid, score) in enumerate(ranked[:k], 1)
+                _hit(signals, pid, position, score, self._highlight(signals, pid, position), also)
+                for position, (pid, score, also) in enumerate(chosen, 1)
             ]
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResult(
@@ -66,16 +71,40 @@ class Retriever:
 
     # --- route and gather -----------------------------------------------------------------------
 
-    def gather(self, index: IndexView, question: str) -> tuple[Signals | None, NoAnswerReason | None]:
+    def gather(
+        self, index: IndexView, question: str, *, today: date | None = None
+    ) -> tuple[Signals | None, NoAnswerReason | None]:
         """Route the question by script and collect its rankings; a reason instead when there is nothing to rank."""
         analysed = analyse(question)
         if is_chatter(analysed):
             return None, "chatter"
+        wish = time_wish(analysed.text, today or date.today()) or time_wish(question, today or date.today())
+        if wish is not None and wish.words:  # "সর্বশেষ", "আজ": they say when, not what
+            analysed = replace(
+                analysed, content=[w for w in analysed.content if w not in wish.words] or analysed.content
+            )
         if analysed.script == "english":
-            return self._english(index, analysed, question)
-        if not analysed.content:
+            signals, reason = self._english(index, analysed, question)
+        elif not analysed.content:
             return None, "no_words"
-        return self._bengali(index, analysed, question)
+        else:
+            signals, reason = self._bengali(index, analysed, question)
+        if signals is not None and wish is not None and self.tuning.recency_weight > 0:
+            signals.timely = self._timely(signals, wish)
+        return signals, reason
+
+    def _timely(self, signals: Signals, wish: TimeWish) -> list[str]:
+        """The candidates of the time the question names, in the order they were found; for "latest", the
+        candidates about as relevant as the best one, newest first."""
+        pool = list(dict.fromkeys(signals.lexical + signals.sentence + [pid for pid, _ in signals.dense]))
+        timely = [pid for pid in pool if wish.holds(signals.stems.passage(pid).published)]
+        if not wish.newest:
+            return timely
+        coverages = {pid: signals.coverage(pid) for pid in pool} if signals.query.groups else {}
+        best = max(coverages.values(), default=0.0)
+        relevant = [pid for pid in pool if not coverages or coverages[pid] >= self.tuning.recency_relevant_share * best]
+        newest = sorted(relevant, key=lambda pid: signals.stems.passage(pid).published or "", reverse=True)
+        return list(dict.fromkeys(timely + newest))
 
     def _bengali(
         self, index: IndexView, analysed: AnalysedQuery, question: str
@@ -91,6 +120,11 @@ class Retriever:
             return None, "no_match"
         if self.tuning.sentence_weight > 0:
             signals.sentence = self._sentence_ranking(signals)
+        if self.tuning.article_weight > 0:
+            signals.article = self._article_ranking(
+                signals, index.article_search(query.tokens, self.tuning.article_candidates)
+            )
+        self._type_ranking(signals, question)
         return signals, None
 
     def _english(
@@ -99,10 +133,33 @@ class Retriever:
         """English: the corpus is Bengali, so only the multilingual model can match it."""
         if not self._model_on(index):
             return None, "needs_dense"
-        signals = Signals(QueryTerms(analysed, []), index, PassageStems(index), self.tuning, with_model=True)
+        names = self._expand(index, names_of(question))
+        signals = Signals(names, index, PassageStems(index), self.tuning, with_model=True)
         signals.query_vector = self._query_vector(index, [question])
         signals.dense = self._dense(signals, signals.query_vector)
+        if names.groups and self.tuning.english_names_weight > 0:
+            signals.lexical = signals.stems.remember(index.lexical_search(names.tokens, self.tuning.candidates))
+        self._type_ranking(signals, question)
         return (signals, None) if signals.dense else (None, "no_match")
+
+    def _article_ranking(self, signals: Signals, ranks: dict[str, int]) -> list[str]:
+        """The candidates whose article ranks among the first as a whole, in that article order: a
+        passage that does not name its subject ("the treaty signed on Wednesday") is found with it."""
+        pool = dict.fromkeys(signals.lexical + [pid for pid, _ in signals.dense])
+        ranked = [pid for pid in pool if signals.stems.passage(pid).doc_id in ranks]
+        return sorted(ranked, key=lambda pid: ranks[signals.stems.passage(pid).doc_id])
+
+    def _type_ranking(self, signals: Signals, question: str) -> None:
+        """The leading candidates that hold the kind of answer the question asks for (a date for কবে,
+        a number for কত...), in their best-first order of the rankings they came from."""
+        signals.answer_type = expected_type(question)
+        if signals.answer_type is None or self.tuning.type_weight <= 0:
+            return
+        pool_size = self.tuning.type_pool
+        candidates = signals.sentence[:pool_size] + signals.lexical[:pool_size]
+        pool = dict.fromkeys(candidates + [pid for pid, _ in signals.dense[:pool_size]])
+        wanted = signals.answer_type
+        signals.typed = [pid for pid in pool if holds(signals.stems.passage(pid).text, wanted)]
 
     def _model_on(self, index: IndexView) -> bool:
         """The model can rank this index: a query encoder and the generation's vectors."""
@@ -153,6 +210,10 @@ class Retriever:
         meaning, for the first `model_highlights` hits: each sentence costs an embedding (about 25 ms),
         and the first sentence, the fallback, holds the answer half as often (benchmarks/highlight_choice.py)."""
         scored = sentence_scores(signals.stems.sentences(pid), signals.query, signals.idf, signals.tuning)
+        wanted = signals.answer_type
+        if wanted is not None:  # a sentence holding the date / number asked for beats one that only repeats words
+            bonus = self.tuning.highlight_type_bonus * max(weight for _, weight in scored)
+            scored = [(text, weight + (bonus if holds(text, wanted) else 0.0)) for text, weight in scored]
         sentence, weight = max(scored, key=lambda pair: pair[1])
         if (
             weight > 0
@@ -187,7 +248,37 @@ class Retriever:
         return [token for distance, _, token in scored[: self.tuning.max_sound_expansions] if distance <= limit]
 
 
-def _hit(signals: Signals, pid: str, position: int, score: float, highlight: str) -> Hit:
+def one_story_once(
+    index: IndexView, signals: Signals, ranked: list[tuple[str, float]], k: int
+) -> list[tuple[str, float, tuple[Citation, ...]]]:
+    """The first k ranked passages of distinct stories, each with the other outlets' reports of its
+    story: the same news from three outlets is one answer "also reported by" two, and the first page
+    holds k different answers."""
+    window = ranked[: max(k * 4, k + 10)]
+    doc_of = {pid: signals.stems.passage(pid).doc_id for pid, _ in window}
+    story_of = index.stories(list(dict.fromkeys(doc_of.values())))
+    chosen: list[tuple[str, float]] = []
+    shown: dict[int, str] = {}  # story -> the article shown for it (its other passages may follow)
+    for pid, score in window:
+        story = story_of.get(doc_of[pid])
+        if story is not None and shown.setdefault(story, doc_of[pid]) != doc_of[pid]:
+            continue
+        chosen.append((pid, score))
+        if len(chosen) == k:
+            break
+    members = index.story_members(sorted(shown))
+    out = []
+    for pid, score in chosen:
+        doc = doc_of[pid]
+        story = story_of.get(doc)
+        others = tuple(c for c in members.get(story, []) if c.doc_id != doc) if story is not None else ()
+        out.append((pid, score, others))
+    return out
+
+
+def _hit(
+    signals: Signals, pid: str, position: int, score: float, highlight: str, also: tuple[Citation, ...] = ()
+) -> Hit:
     passage = signals.stems.passage(pid)
     return Hit(
         rank=position,
@@ -200,6 +291,7 @@ def _hit(signals: Signals, pid: str, position: int, score: float, highlight: str
         source=passage.source,
         url=passage.url,
         published=passage.published,
+        also=also,
     )
 
 

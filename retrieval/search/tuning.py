@@ -35,6 +35,21 @@ class RetrievalTuning:
     confident_coverage_low: float = 0.2
     confident_coverage_high: float = 0.6
 
+    # Article evidence: the articles ranked as wholes (title and every passage) order the candidates
+    # once more, so a short paragraph that does not name its subject still ranks with its article.
+    article_candidates: int = 20  # articles ranked per question
+    article_weight: float = 0.0
+    # Answer types (retrieval.text.answer_types): candidates holding what the question asks for (a date,
+    # a number, a name, a place) rank once more, first; the highlight prefers the sentence holding it.
+    type_weight: float = 0.0
+    type_pool: int = 20  # the leading candidates of each ranking that the answer-type ranking reorders
+    highlight_type_bonus: float = 0.5  # share of the best sentence's word weight a typed sentence gains
+
+    # Recency: candidates published in the window a question names ("গত সপ্তাহে", "১৯ জুন"), or, for
+    # "সর্বশেষ" / "latest", the relevant ones newest first, rank once more at this weight.
+    recency_weight: float = 1.0
+    recency_relevant_share: float = 0.6  # of the best candidate's coverage, for "latest" to reorder
+
     # No-answer decision
     leaders: int = 3  # fused and lexical leaders whose coverage is checked
     min_coverage: float = 0.5  # share of the question's content (IDF-weighted) a leader must hold...
@@ -42,6 +57,13 @@ class RetrievalTuning:
     min_dense_similarity: float = 0.83  # ...or the best passage's cosine with the question (Bengali)
     min_romanised_similarity: float = 0.86  # the same for Banglish: Latin gibberish reached 0.84
     min_english_similarity: float = 0.81  # English questions, judged by the model alone
+    # Banglish: two weak signals that agree answer, where either alone would not (Avro's spellings
+    # lower coverage; Latin gibberish reached cosine 0.84 but shares no word with the corpus).
+    romanised_joint_coverage: float = 0.25
+    romanised_joint_similarity: float = 0.82
+    # English: the question's names (capitalised words: Putin, Pyongyang), transliterated, searched
+    # lexically and fused with the model's ranking at this weight.
+    english_names_weight: float = 0.0
     sound_alike_credit: float = 0.5  # coverage credit of a sound-alike for a Bengali word
     sound_alike_credit_romanised: float = 1.0  # ... for a romanised word (the transliteration is a guess)
 

@@ -80,25 +80,48 @@ def detect_script(question: str) -> Script:
     return "english" if markers >= 1 and markers >= len(lowered) / 6 else "romanised"
 
 
+# Function words and colloquial verb endings as Banglish is typed ("korse", "hoise", "dilo"): Avro turns them
+# into spellings no article uses (করসে, হইসে), which would count as question words the corpus lacks.
+_ROMANISED_FUNCTION_WORDS = frozenset(
+    """
+ki kii ke kobe keno kno kothay kothai kon kono koto kivabe kibhabe kemne kemon er r ar o na ta ti te e je jei sei ei
+oi eta ota tar tader tara tini amra ami tumi apni tomar amar apnar gula gulo guli gulor niye diye age pore porer jonno
+jnno theke thake sathe shathe kore korte hoy hoye hoise hoyse hoyeche hoechhe hocche hosse hobe hole holo hoilo korse
+korche koreche korechhe korbe korlo korechilo korsilo korchilo koren korlen dise dilo disilo diyeche dieche dibe nibe
+nise niyeche bolse bollo boleche bolechen bolche bolchen bolo gese geche gelo ache ase achhe chilo silo chhilo chilen
+silen ekta ekti ektu kisu kichu shob sob onek ke ki
+""".split()
+)
+_LATIN_WORD = regex.compile(r"[a-z0-9']+")
+
+
 def analyse(question: str) -> AnalysedQuery:
     """Normalise, transliterate romanised Bengali, and split into terms."""
     script = detect_script(question)
-    text = normalize(avro.parse(question.lower())) if script == "romanised" else normalize(question)
+    if script != "romanised":
+        text = normalize(question)
+        found = terms(text)
+        return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content_terms(found))
+    text = normalize(avro.parse(question.lower()))
+    meant = [w for w in _LATIN_WORD.findall(question.lower()) if w not in _ROMANISED_FUNCTION_WORDS]
     found = terms(text)
-    return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content_terms(found))
+    content = content_terms(terms(normalize(avro.parse(" ".join(meant))))) if meant else []
+    return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content)
 
 
 # Greetings and filler people send a bot instead of a question, in English, Banglish and Bengali.
 _CHATTER_RAW = """
 hi hii hiii hello helo hey heya hiya yo ok okay okk k kk thanks thank thx ty tnx you u bye goodbye good morning
 evening night afternoon welcome lol haha hahaha hmm hm test testing world please pls sorry yes no yeah yep nope sure
-cool nice great wow oh ah everyone everybody all lot much so very dear
+cool nice great wow oh ah everyone everybody all lot much so very dear bot bad good fine awesome best worst
+love like it is are am i me my we our this that what
 bro bhai sir madam friend friends salam salaam assalamualaikum asalamualaikum dhonnobad dhonyobad donnobad shuvo shubho
 kemon acho achen achho bhalo valo
 হাই হ্যালো হেলো ধন্যবাদ ওকে আচ্ছা ঠিক আছে শুভ সকাল সন্ধ্যা রাত্রি কেমন আছেন আছো আছ ভালো সালাম আসসালামু আলাইকুম
 """
 _CHATTER = frozenset(fold(normalize(w.lower())) for w in _CHATTER_RAW.split())
 _LETTERS = regex.compile(r"[\p{L}\p{M}]+")
+SHORT_WORD = 3  # letters: a lone Latin word this short is chatter (a lone "Putin" is a search)
 
 
 def is_chatter(query: AnalysedQuery) -> bool:
@@ -106,6 +129,8 @@ def is_chatter(query: AnalysedQuery) -> bool:
 
     Judged on the words as typed, so a romanised greeting is caught before transliteration."""
     typed = [fold(normalize(w)) for w in _LETTERS.findall(query.raw.lower())]
+    if len(typed) == 1 and typed[0].isascii() and len(typed[0]) <= SHORT_WORD:
+        return True  # "bad", "hmm", "lol": one short Latin word asks nothing
     return bool(typed) and all(w in _CHATTER or w in _ENGLISH_MARKERS or len(set(w)) == 1 for w in typed)
 
 
@@ -133,3 +158,16 @@ def sound_key(word: str) -> str:
 def consonant_skeleton(key: str) -> str:
     """The consonants of a sound key: the coarse bucket in which near spellings are compared."""
     return "".join(c for c in key if c not in "aeiouy")
+
+
+_NAME = regex.compile(r"(?<=\s)[A-Z][a-zA-Z'-]+|\b[A-Z]{2,}\b")
+
+
+def names_of(question: str) -> AnalysedQuery:
+    """The names in an English question (capitalised words after its first: Putin, Pyongyang, Lavrov),
+    transliterated with Avro: what the lexical index can match of a question in another language."""
+    latin = [w.strip("'-").lower() for w in _NAME.findall(" " + question.split(" ", 1)[-1] if " " in question else "")]
+    latin = [w for w in latin if w and w not in _ENGLISH_MARKERS]
+    text = normalize(avro.parse(" ".join(latin))) if latin else ""
+    found = terms(text)
+    return AnalysedQuery(text=text, raw=question, script="english", words=found, content=content_terms(found))

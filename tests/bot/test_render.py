@@ -23,7 +23,18 @@ def hit(text: str, highlight: str, rank: int = 1, **kw: str | None) -> Hit:
         "published": "2024-03-12",
         **kw,
     }
-    return Hit(rank, 1.0, f"d#{rank}", "d", text, highlight, **fields)
+    return Hit(
+        rank,
+        1.0,
+        f"d#{rank}",
+        "d",
+        text,
+        highlight,
+        title=fields["title"],
+        source=fields["source"],
+        url=fields["url"],
+        published=fields["published"],
+    )
 
 
 def bold_runs(html: str) -> list[str]:

@@ -6,8 +6,13 @@ Over a temp copy of data/articles, with `sondhani` run as subprocesses (and the 
 against the fake Bot API of tests/fake_bot_api), it injects:
 
 - damaged state files: truncate / halve / garble bytes (same size) / delete, for catalog.sqlite3,
-  each bm25s file, doc_freq.json and Chroma's chroma.sqlite3; then `ask`, `index`, `ask` again;
+  the lexical index's files (tantivy's meta.json, .managed.json and one file of each kind of a
+  segment) and Chroma's chroma.sqlite3 (also 4 KB garbled in its middle); then `ask`, `index`, `ask`;
 - SIGKILL during `sondhani index --rebuild` at several moments (lexical, and with the model on);
+- SIGKILL during an incremental `sondhani index` (articles added) in each of its phases, found in its
+  DEBUG log as it runs: writing catalog rows, committing the lexical index, embedding, adding vectors
+  to Chroma, flipping the serving pointer. The next start must answer as before the update or as
+  after it (never a mix), leave nothing half-written, and the next `index` must finish it;
 - SIGTERM during a re-index: the CLI's `index`, and the bot's /reindex;
 - the bot started over a damaged bot.sqlite3 and over a damaged index.
 
@@ -46,9 +51,9 @@ if str(ROOT) not in sys.path[:1]:
     sys.path.insert(0, str(ROOT))  # this checkout's fake Bot API, whatever tree is under test
 
 from tests.suites.hostile_inputs import TEXTS_SCRIPT, Texts, hostile_checks  # noqa: E402
-from tests.support.damage import DAMAGES, LEXICAL_FILES, halve  # noqa: E402
+from tests.support.damage import DAMAGES, LEXICAL_FILES, halve, lexical_file, lexical_folders  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
-from tests.support.long_reindex import add_copies, index_caught_mid_build  # noqa: E402
+from tests.support.long_reindex import add_copies, index_caught_mid_build, update_under_way  # noqa: E402
 
 TREE = ROOT  # the code under test (--tree)
 QUESTIONS = (
@@ -95,8 +100,9 @@ def sondhani(args: list[str], env: dict[str, str], stdin: str = "") -> subproces
 
 
 def answers(env: dict[str, str]) -> tuple[list[str | None] | None, str]:
-    """The top passage's doc_id per question (None: no answer) and the first line `ask` said to the
-    operator, or None and why the ask failed."""
+    """The top passage per question (its text: the copies some cases add hold the same passages under
+    other doc ids; None: no answer) and the first line `ask` said to the operator, or None and why the
+    ask failed."""
     done = sondhani(["ask", "--json", "-k", "1"], env, stdin="\n".join(QUESTIONS) + "\n")
     if "Traceback" in done.stderr:
         return None, "ask printed a traceback: " + last_line(done.stderr)
@@ -104,7 +110,7 @@ def answers(env: dict[str, str]) -> tuple[list[str | None] | None, str]:
         return None, f"ask exited {done.returncode}: {last_line(done.stderr)}"
     tops = [json.loads(line)["results"] for line in done.stdout.splitlines()]
     said = operator_lines(done.stderr)
-    return [r[0]["doc_id"] if r else None for r in tops], said[0] if said else ""
+    return [r[0]["text"] if r else None for r in tops], said[0] if said else ""
 
 
 def last_line(text: str) -> str:
@@ -123,8 +129,27 @@ def operator_lines(stderr: str) -> list[str]:
 
 
 def generation_dirs(state: Path) -> list[str]:
-    folder = state / "generations"
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    """The lexical index folders (one per store): one, unless something half-built was left."""
+    return lexical_folders(state)
+
+
+def garble_middle(path: Path) -> None:
+    """4 KB of other bytes at 40% of the file, same size (Chroma still opens such a chroma.sqlite3)."""
+    data = bytearray(path.read_bytes())
+    start = int(len(data) * 0.4)
+    data[start : start + 4096] = bytes((i * 151 + 7) % 256 for i in range(4096))
+    path.write_bytes(bytes(data))
+
+
+DAMAGE_STEPS = {**DAMAGES, "garble 4 KB in the middle of": garble_middle}
+# What an incremental update writes, as its DEBUG log announces it (retrieval/index/updater.py, update.py).
+UPDATE_PHASES = (
+    ("writing the catalog rows", "catalog rows"),
+    ("committing the lexical index", "lexical commit"),
+    ("writing vectors", "embedding"),
+    ("adding", "Chroma add"),
+    ("flipping the serving pointer", "catalog flip"),
+)
 
 
 # --- the cases ------------------------------------------------------------------------------------
@@ -138,6 +163,7 @@ class Bench:
         shutil.copytree(TREE / "data" / "articles", self.corpus)
         self.templates: dict[bool, Path] = {}
         self.baseline: dict[bool, list[str | None]] = {}
+        self._after: dict[tuple[bool, int], list[str | None]] = {}
         self.n = 0
 
     def template(self, model: bool) -> Path:
@@ -166,12 +192,9 @@ class Bench:
         model = target == "chroma/chroma.sqlite3" and self.model
         name = f"{damage} {target}" + (" (model on)" if model else "")
         corpus, state = self.fresh(model)
-        path = (
-            state / target
-            if not target.startswith("bm25") and target != "doc_freq.json"
-            else (state / "generations" / generation_dirs(state)[0] / target)
-        )
-        DAMAGES[damage](path)
+        path = lexical_file(state, target) if target in LEXICAL_FILES else state / target
+        name = name.replace(target, f"{target} ({path.name})") if "*" in target else name
+        DAMAGE_STEPS[damage](path)
         env = env_for(corpus, state, model)
         before = self.baseline[model]
         first, why = answers(env)
@@ -229,6 +252,63 @@ class Bench:
             + (" (the build had finished)" if finished else ""),
         )
 
+    def after_update(self, model: bool, copies: int) -> list[str | None]:
+        """The answers once the update the kill cases interrupt has finished (a dry run, kept)."""
+        key = (model, copies)
+        if key not in self._after:
+            corpus, state = self.fresh(model)
+            add_copies(corpus, copies)
+            done = sondhani(["index"], env_for(corpus, state, model))
+            assert done.returncode == 0, done.stderr
+            found, why = answers(env_for(corpus, state, model))
+            assert found is not None, why
+            self._after[key] = found
+        return self._after[key]
+
+    def killed_update(self, marker: str, phase: str, model: bool, copies: int, delay: float) -> Outcome:
+        """SIGKILL an incremental `index` `delay` s after its DEBUG log announced `marker`: the next start
+        answers as before or as after the update, nothing is half-written, and `index` finishes it."""
+        name = f"SIGKILL incremental index during {phase} (+{copies} articles{', model on' if model else ''})"
+        corpus, state = self.fresh(model)
+        add_copies(corpus, copies)
+        env = env_for(corpus, state, model, SONDHANI_LOG_LEVEL="DEBUG")
+        before, after = self.baseline[model], self.after_update(model, copies)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "index"],
+            env=env,
+            cwd=TREE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        seen = False
+        for line in process.stderr:
+            if " DEBUG " in line and marker in line:
+                seen = True
+                time.sleep(delay)
+                break
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if not seen:
+            return Outcome(name, False, f"the update never reached {phase} (exit {process.returncode})")
+        env = env_for(corpus, state, model)
+        found, why = answers(env)
+        if found is None:
+            return Outcome(name, False, why, lost=True)
+        if found not in (before, after):
+            return Outcome(name, False, f"a mix was served: {found}", lost=True)
+        if update_under_way(state) or len(generation_dirs(state)) != 1:
+            return Outcome(name, False, f"left half-written: {generation_dirs(state)}")
+        indexed = sondhani(["index"], env)
+        if indexed.returncode != 0 or "Traceback" in indexed.stderr:
+            return Outcome(name, False, f"index exited {indexed.returncode}: {last_line(indexed.stderr)}", lost=True)
+        final, why = answers(env)
+        if final != after:
+            return Outcome(name, False, f"after `index`: {final or why} vs {after}", lost=True)
+        served = "the old" if found == before and before != after else "the new" if found == after else "the"
+        return Outcome(name, True, f"{served} state served at the next start; `index` then finished the update")
+
     def sigterm_index(self) -> Outcome:
         """SIGTERM while `sondhani index` embeds: stops within seconds, one line, old index serves."""
         name = "SIGTERM during `sondhani index` (model on, +150 articles)"
@@ -248,8 +328,8 @@ class Bench:
         if took > 10:
             return Outcome(name, False, f"stopped only after {took:.1f} s")
         found, why = answers(env)
-        if found != self.baseline[True] or generation_dirs(state) != before:
-            return Outcome(name, False, why or f"answers/generations changed: {found}", lost=True)
+        if found != self.baseline[True] or generation_dirs(state) != before or update_under_way(state):
+            return Outcome(name, False, why or f"answers/lexical folders changed: {found}", lost=True)
         return Outcome(name, True, f"stopped {took:.1f} s after SIGTERM, said '{lines[0]}'; old index answers")
 
     # --- the bot --------------------------------------------------------------------------------
@@ -373,10 +453,6 @@ def garble_header(path: Path) -> None:
     path.write_bytes(b"not an SQLite file " * 300)
 
 
-def first_generation_file(state: Path, name: str) -> Path:
-    return state / "generations" / generation_dirs(state)[0] / name
-
-
 async def bot_cases(bench: Bench) -> list[Outcome]:
     outcomes = [
         await bench.bot_case(
@@ -384,8 +460,8 @@ async def bot_cases(bench: Bench) -> list[Outcome]:
             lambda corpus, state: garble_header(state / "bot.sqlite3"),
         ),
         await bench.bot_case(
-            "bot start over a halved bm25s data file",
-            lambda corpus, state: halve(first_generation_file(state, "bm25/data.csc.index.npy")),
+            "bot start over a halved lexical index file (a segment's terms)",
+            lambda corpus, state: halve(lexical_file(state, "*.term")),
         ),
         await bench.bot_case(
             "bot start over a garbled catalog.sqlite3",
@@ -432,6 +508,13 @@ def main() -> None:
             for target in ("catalog.sqlite3", *LEXICAL_FILES, "chroma/chroma.sqlite3"):
                 for damage in DAMAGES:
                     report(bench.damaged_file(target, damage))
+            report(bench.damaged_file("chroma/chroma.sqlite3", "garble 4 KB in the middle of"))
+            for marker, phase in UPDATE_PHASES[:2] + UPDATE_PHASES[4:]:
+                for delay in (0.0, 0.05):
+                    report(bench.killed_update(marker, phase, model=False, copies=600, delay=delay))
+            if bench.model:
+                for marker, phase in UPDATE_PHASES:
+                    report(bench.killed_update(marker, phase, model=True, copies=150, delay=0.02))
             for delay in (0.3, 1.0, 1.6, 2.2, 3.0):
                 report(bench.killed_build(delay, model=False))
             if bench.model:
