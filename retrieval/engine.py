@@ -280,6 +280,19 @@ class SearchEngine:
         )
         return found
 
+    def latest(self, topic: str | None = None, limit: int = 10) -> list[ArticleInfo]:
+        """The newest indexed articles, or the newest of those that match a topic (its best 50 articles
+        by BM25 over whole articles, then by date): what /latest lists."""
+        view = self._view
+        if view is None:
+            return []
+        if topic is None or not topic.strip():
+            newest: list[ArticleInfo] = view.catalog.newest_articles(view.seq, limit)
+            return newest
+        matching = self._retriever.topic_articles(view, topic, 50)
+        found: list[ArticleInfo] = view.catalog.newest_articles(view.seq, limit, matching)
+        return found
+
     def passage_counts(self, doc_ids: list[str]) -> dict[str, int]:
         """Passages per indexed article, for these doc ids (ones not indexed are left out)."""
         view = self._view

@@ -226,6 +226,21 @@ class CatalogReader:
         )
         return [ArticleInfo(*row) for row in rows]
 
+    def newest_articles(self, seq: int, limit: int, doc_ids: Sequence[str] | None = None) -> list[ArticleInfo]:
+        """Visible articles newest first (undated ones last), optionally only these doc ids."""
+        where, params = article_filter(seq, None, None)
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            where += f" AND a.doc_id IN ({','.join('?' * len(doc_ids))})"
+            params = (*params, *doc_ids)
+        rows = self._db().execute(
+            f"SELECT doc_id, title, source, published, url, passages FROM articles a WHERE {where} "
+            "ORDER BY a.published IS NULL, a.published DESC, doc_id LIMIT ?",
+            (*params, limit),
+        )
+        return [ArticleInfo(*row) for row in rows]
+
     def article_count(self, seq: int, *, source: str | None = None, since: str | None = None) -> int:
         where, params = article_filter(seq, source, since)
         return int(self._db().execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])

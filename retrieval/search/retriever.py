@@ -226,6 +226,13 @@ class Retriever:
         similarities = self._embed_passages([text for text, _ in scored]) @ signals.query_vector
         return scored[int(np.argmax(similarities))][0]
 
+    def topic_articles(self, index: IndexView, topic: str, k: int) -> list[str]:
+        """The articles (doc ids, best first) that match a topic as whole articles: for /latest."""
+        analysed = analyse(topic)
+        if not analysed.content:
+            return []
+        return list(index.article_search(self._expand(index, analysed).tokens, k))
+
     def _expand(self, index: IndexView, analysed: AnalysedQuery) -> QueryTerms:
         """Give each word the corpus never uses the sound-alike words it does use."""
         groups = []

@@ -140,6 +140,22 @@ def test_status_and_articles(engine: SearchEngine) -> None:
     assert titles["004"] == "কিমকে পুতিনের চিঠি" and titles["001"] is None
 
 
+def test_latest_lists_newest_articles_and_newest_on_a_topic(engine: SearchEngine, corpus_dir: Path) -> None:
+    (corpus_dir / "900-tea.md").write_text(
+        "---\ntitle: চা বাগান\nsource: পরীক্ষা ডেস্ক\npublished: 2026-11-30\n---\n"
+        "সিলেটের পাহাড়ে নতুন চা বাগান গড়ে উঠেছে। চা শ্রমিকেরা নতুন মজুরি পেয়েছেন।\n",
+        "utf-8",
+    )
+    engine.reindex()
+    newest = engine.latest(limit=3)
+    dates = [a.published for a in newest]
+    assert newest[0].doc_id.startswith("900") and dates == sorted(dates, key=lambda d: d or "", reverse=True)
+    on_topic = engine.latest("চা বাগান", limit=5)
+    assert [a.doc_id[:3] for a in on_topic][:1] == ["900"]
+    assert all(a.doc_id[:3] != "003" for a in on_topic)  # the war article does not speak of tea gardens
+    assert engine.latest("🙂🙂") == []  # a topic without a word matches nothing
+
+
 def test_upload_good_file_then_bad_file(engine: SearchEngine, corpus_dir: Path) -> None:
     record = {"id": "up-1", "title": "আপলোড", "text": "পাহাড়ে নতুন চা বাগান গড়ে উঠেছে। শ্রমিকেরা খুশি।"}
     saved = engine.add_upload("new.jsonl", (json.dumps(record, ensure_ascii=False) + "\n").encode())
