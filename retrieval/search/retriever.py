@@ -94,15 +94,18 @@ class Retriever:
         return signals, reason
 
     def _timely(self, signals: Signals, wish: TimeWish) -> list[str]:
-        """The candidates of the time the question names, in the order they were found; for "latest", the
-        candidates about as relevant as the best one, newest first."""
+        """The candidates about as relevant as the best one (recurring reports of one topic) that were
+        published in the time the question names, in the order they were found; for "latest", those
+        relevant ones newest first. A date names the event as often as the report, so a passage merely
+        published then, sharing a word or two with the question, is not pulled up."""
         pool = list(dict.fromkeys(signals.lexical + signals.sentence + [pid for pid, _ in signals.dense]))
-        timely = [pid for pid in pool if wish.holds(signals.stems.passage(pid).published)]
-        if not wish.newest:
-            return timely
         coverages = {pid: signals.coverage(pid) for pid in pool} if signals.query.groups else {}
         best = max(coverages.values(), default=0.0)
-        relevant = [pid for pid in pool if not coverages or coverages[pid] >= self.tuning.recency_relevant_share * best]
+        share = self.tuning.recency_relevant_share
+        relevant = [pid for pid in pool if not coverages or coverages[pid] >= share * best]
+        timely = [pid for pid in relevant if wish.holds(signals.stems.passage(pid).published)]
+        if not wish.newest:
+            return timely
         newest = sorted(relevant, key=lambda pid: signals.stems.passage(pid).published or "", reverse=True)
         return list(dict.fromkeys(timely + newest))
 
