@@ -169,3 +169,42 @@ def test_benchmarks_import_nothing_from_tests() -> None:
         if module.split(".")[0] == "tests"
     ]
     assert found == [], "benchmarks/ must not import tests/:\n" + "\n".join(found)
+
+
+def module_graph(package: str) -> dict[str, set[str]]:
+    """Each module of the package and the package's modules it imports (type-checking imports included)."""
+    modules = {
+        ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in python_files(package)
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        imported = {module for _, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))}
+        graph[name] = {m for m in imported if m in modules and m != name and m != package}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One import cycle through each module that is on one (depth-first search)."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for other in sorted(graph[module]):
+            if state.get(other) == 1:
+                found.append(path[path.index(other) :] + [module, other])
+            elif other not in state:
+                visit(other, [*path, module])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])
+    return found
+
+
+def test_no_import_cycles() -> None:
+    """Modules form layers, even for the type checker: a cycle means two modules are really one."""
+    found = [" -> ".join(cycle) for package in ("retrieval", "bot") for cycle in cycles(module_graph(package))]
+    assert found == [], "import cycles:\n" + "\n".join(found)

@@ -30,17 +30,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from retrieval.index.catalog_reads import ARTICLE_BASE, VISIBLE, article_row_hash, chunks, index_text, text_digest
+from retrieval.index.change_set import Changes, FileState, StoredArticle
 from retrieval.index.integrity import FileEntry, move_aside, sqlite_problem
 from retrieval.index.stories import MAX_CANDIDATES, Candidate, Fingerprint
 from retrieval.records import Article, Passage, Skipped
-
-if TYPE_CHECKING:
-    from retrieval.index.changes import Changes
 
 log = logging.getLogger(__name__)
 
@@ -99,17 +97,6 @@ CREATE TABLE IF NOT EXISTS embeddings (
 
 
 @dataclass(frozen=True)
-class FileState:
-    """A corpus file as last indexed: its size, mtime and content hash, and what it could not use."""
-
-    name: str
-    size: int
-    mtime_ns: int  # -1: modified too recently to trust the mtime (the next update hashes it again)
-    sha256: str
-    skipped: tuple[Skipped, ...] = ()
-
-
-@dataclass(frozen=True)
 class ServingState:
     """What the catalog serves: the update number, and the stores that hold it."""
 
@@ -121,17 +108,6 @@ class ServingState:
     finished_at: datetime | None
     seconds: float | None
     articles: int
-    passages: int
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """A visible article row: enough to tell whether a newly loaded article changed."""
-
-    id: int
-    doc_id: str
-    file: str
-    article_hash: str
     passages: int
 
 

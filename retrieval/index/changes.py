@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.corpus.loader import corpus_files, parse_records
-from retrieval.index.catalog import Catalog, FileState, StoredArticle
+from retrieval.index.catalog import Catalog
+from retrieval.index.change_set import Changes, FileState
 from retrieval.records import Article, Skipped
 
 log = logging.getLogger(__name__)
@@ -31,26 +32,6 @@ class FileRead:
     @property
     def articles(self) -> list[Article]:
         return [article for _, article in self.records]
-
-
-@dataclass
-class Changes:
-    """An update's work: what to add, what to retire, and the file states to record when it serves."""
-
-    add: list[tuple[Article, str, str]] = field(default_factory=list)  # (article, article hash, file)
-    retire: list[StoredArticle] = field(default_factory=list)
-    files: list[FileState] = field(default_factory=list)  # read or touched: recorded at the flip
-    gone: list[str] = field(default_factory=list)  # files no longer in the corpus
-    shadowed: list[tuple[str, str]] = field(default_factory=list)  # (doc id, file holding a skipped copy)
-    reread: list[str] = field(default_factory=list)  # files whose shadowed rows are replaced
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-
-    @property
-    def empty(self) -> bool:
-        """No article to add or retire: at most file states to remember (touched, or still unusable)."""
-        return not (self.add or self.retire)
 
 
 def article_hash(article: Article) -> str:

@@ -29,7 +29,7 @@ from retrieval.encoders.encoder import Encoder
 from retrieval.errors import ReindexCancelled
 from retrieval.index.catalog import Catalog
 from retrieval.index.catalog_reads import index_text
-from retrieval.index.changes import Changes
+from retrieval.index.change_set import Changes
 from retrieval.index.integrity import manifest_of
 from retrieval.index.lexical import LexicalStore, StoreWriter, padding_for
 from retrieval.index.stories import (

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Literal
 
 from retrieval.errors import ReindexCancelled
 from retrieval.index.catalog import Catalog, ServingState
-from retrieval.index.changes import Changes, find_changes
+from retrieval.index.change_set import Changes
+from retrieval.index.changes import find_changes
 from retrieval.index.housekeeping import recover
 from retrieval.index.lexical import LexicalStore
 from retrieval.index.update import (
