@@ -113,7 +113,18 @@ def test_chroma_server_through_http_client(
         engine.reindex()
         assert engine.status().dense_enabled
         assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
-    port = int(chroma_server.rsplit(":", 1)[1])
+        port = int(chroma_server.rsplit(":", 1)[1])
+        collection = chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()[0]
+        before = collection.count()
+        (corpus_dir / "900-tea.md").write_text(
+            "---\ntitle: Tea gardens\n---\nNew tea gardens are growing on the hills of Sylhet this year.\n", "utf-8"
+        )
+        added = engine.reindex()
+        assert added.kind == "incremental" and collection.count() == before + 1  # one passage, not a rebuild
+        assert engine.search("tea gardens in Sylhet", 3).hits[0].doc_id.startswith("900")
+        (corpus_dir / "900-tea.md").unlink()
+        assert engine.reindex().kind == "incremental"
+        assert all(not h.doc_id.startswith("900") for h in engine.search("tea gardens in Sylhet", 3).hits)
     names = [c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()]
     assert len(names) == 1 and names[0].endswith(serving_state(tmp_path / "state")["collection"])
     assert not (tmp_path / "state" / "chroma").exists()  # nothing written to the local engine
