@@ -46,10 +46,22 @@ def fuse(signals: RankingSignals, tuning: RetrievalTuning) -> list[tuple[str, fl
     return reciprocal_rank_fusion(rankings, weights, k=tuning.rrf_k)
 
 
+def similarity_gap(dense: list[tuple[str, float]], tuning: RetrievalTuning) -> float:
+    """How far the model's best passage stands out from the crowd: its cosine minus the mean of the
+    passages ranked `gap_crowd` (11th to 30th). The best cosine alone grows with the corpus (among
+    7,000 news passages an English question about the weather reaches 0.85); an answer stands out."""
+    start, end = tuning.gap_crowd
+    crowd = [score for _, score in dense[start:end]]
+    if not dense or not crowd:
+        return 1.0  # too few passages to have a crowd: the cosine alone decides
+    return dense[0][1] - sum(crowd) / len(crowd)
+
+
 def decide(signals: RankingSignals, fused: list[tuple[str, float]], tuning: RetrievalTuning) -> NoAnswerReason | None:
     """None when the leading passages answer the question, else why not."""
     if signals.script == "english":
-        return None if signals.top_similarity >= tuning.min_english_similarity else "low_similarity"
+        close = signals.top_similarity >= tuning.min_english_similarity
+        return None if close and similarity_gap(signals.dense, tuning) >= tuning.min_english_gap else "low_similarity"
     leaders = [pid for pid, _ in fused[: tuning.leaders]] + signals.lexical[: tuning.leaders]
     needed = tuning.min_coverage if signals.with_model else tuning.min_coverage_lexical_only
     if max((signals.coverage(pid) for pid in set(leaders)), default=0.0) >= needed:

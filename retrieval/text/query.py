@@ -116,8 +116,10 @@ evening night afternoon welcome lol haha hahaha hmm hm test testing world please
 cool nice great wow oh ah everyone everybody all lot much so very dear bot bad good fine awesome best worst
 love like it is are am i me my we our this that what
 bro bhai sir madam friend friends salam salaam assalamualaikum asalamualaikum dhonnobad dhonyobad donnobad shuvo shubho
-kemon acho achen achho bhalo valo
-হাই হ্যালো হেলো ধন্যবাদ ওকে আচ্ছা ঠিক আছে শুভ সকাল সন্ধ্যা রাত্রি কেমন আছেন আছো আছ ভালো সালাম আসসালামু আলাইকুম
+kemon acho achen achho achi bhalo valo ki kii khobor khabar thik ase ache achhe acha accha vai bhaiya apu dada tumi
+tui apni ke
+হাই হ্যালো হেলো ধন্যবাদ ওকে আচ্ছা ঠিক আছে শুভ সকাল সন্ধ্যা রাত্রি কেমন আছেন আছো আছ আছি ভালো সালাম আসসালামু আলাইকুম
+ভাই ভাইয়া আপু দাদা হুম হুমম তুমি তুই আপনি কে কী কি খবর
 """
 _CHATTER = frozenset(fold(normalize(w.lower())) for w in _CHATTER_RAW.split())
 _LETTERS = regex.compile(r"[\p{L}\p{M}]+")

@@ -3,14 +3,16 @@ and the no-answer decision from both signals. Pure functions over real indexes; 
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from retrieval.index.view import IndexView
 from retrieval.search.evidence import PassageStems, QueryTerms, Signals
-from retrieval.search.ranking import decide, dense_weight, fuse
+from retrieval.search.ranking import decide, dense_weight, fuse, similarity_gap
 from retrieval.search.retriever import Retriever
 from retrieval.search.tuning import RetrievalTuning
 from retrieval.text.query import analyse, is_chatter
@@ -123,6 +125,28 @@ def test_chatter_is_recognised_in_every_script() -> None:
         assert not is_chatter(analyse(text)), text
 
 
+CHATTER = Path(__file__).resolve().parents[2] / "fixtures" / "chatter.jsonl"
+
+
+def test_the_chatter_fixture_is_chatter() -> None:
+    """Greetings, thanks and filler in every script (tests/fixtures/chatter.jsonl, written apart from the
+    word list) stop at the router, whatever the corpus holds: a big corpus knows "ভাই" and "ok" too."""
+    texts = [json.loads(line)["text"] for line in CHATTER.read_text("utf-8").splitlines() if line.strip()]
+    assert len(texts) >= 30
+    # Emoji and punctuation alone have no word to search; a keysmash ("asdfgh") is one Latin word, like a
+    # name, and is left to the coverage check (it matches nothing).
+    routed = [t for t in texts if not is_chatter(analyse(t)) and analyse(t).content]
+    assert routed == ["asdfgh"]
+
+
+def test_english_answers_must_stand_out_from_the_crowd() -> None:
+    tuning = RetrievalTuning()
+    flat = [(f"p{i}", 0.85 - i * 0.0005) for i in range(40)]  # an off-topic question in a big corpus
+    peaked = [("p0", 0.85)] + [(f"p{i}", 0.80) for i in range(1, 40)]
+    assert similarity_gap(flat, tuning) < tuning.min_english_gap <= similarity_gap(peaked, tuning)
+    assert similarity_gap(flat[:5], tuning) == 1.0  # a corpus too small for a crowd: the cosine decides
+
+
 def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / float(np.linalg.norm(vector))
 
@@ -146,3 +170,14 @@ def test_the_model_picks_the_highlight_when_no_question_word_is_in_the_passage(t
     assert none.search(view, english, 1).hits[0].highlight == first
     # A question whose words the passage holds keeps the sentence holding them.
     assert with_model.search(view, "ঢাকায় মেট্রোরেল?", 1).hits[0].highlight == first
+
+
+def test_how_many_highlights_the_sentence_holding_the_number(tmp_path: Path) -> None:
+    """The sentence that repeats the question's words loses to the one holding the number asked for."""
+    repeats = "রাজশাহীতে আমের ফলন নিয়ে কৃষকেরা খুশি।"
+    number = "এবার ফলন হয়েছে ২ লাখ টন।"
+    view = tiny_index(tmp_path, {"m#0": f"{repeats} {number}"}).view
+    question = "রাজশাহীতে আমের ফলন কত টন?"
+    assert Retriever().search(view, question, 1).hits[0].highlight == number
+    no_bonus = Retriever(tuning=replace(RetrievalTuning(), highlight_type_bonus=0.0))
+    assert no_bonus.search(view, question, 1).hits[0].highlight == repeats
