@@ -13,8 +13,9 @@ the files on disk while serving.
 tantivy's BM25 is fixed at k1 = 1.2, b = 0.75; measured on bn-news-qa through the whole retriever, that
 cost Recall@1 0.886 -> 0.877 against our b = 0.4. Padding every document with P copies of a token no
 query holds gives 1 - 0.75 + 0.75 (dl + P) / (avgdl + P) = 1 - b + b dl / avgdl exactly when
-P = avgdl (0.75 / b - 1): with it tantivy ranks as BM25 with b = 0.4 does (0.886 again, in the same run;
-benchmarks/lexical_engines.py). P is fixed per index when it is built (`padding_for`).
+P = avgdl (0.75 / b - 1): with it tantivy ranks as BM25 with b = 0.4 does (0.886 again through the
+retriever; ranking alone, benchmarks/lexical_engines.py gives tantivy and bm25s at b = 0.4 the same 0.866).
+P is fixed per index when it is built (`padding_for`).
 """
 
 from __future__ import annotations
