@@ -60,11 +60,18 @@ import numpy as np
 from benchmarks.bn_news_qa import _rank, plain_tokens, scores
 from benchmarks.common import read_bn_news_qa
 from benchmarks.synthetic_corpus import ARTICLES_PER_SHARD, PASSAGES_PER_ARTICLE, make_corpus
-from retrieval import group_identical
-from retrieval.index.catalog_reads import index_text
-from retrieval.index.lexical import PAD, WANTED_B, LexicalIndex, LexicalReader, padding_for
-from retrieval.text.analyser import index_tokens, terms
-from retrieval.text.query import analyse
+from retrieval import (
+    PAD,
+    WANTED_B,
+    LexicalIndex,
+    LexicalReader,
+    analyse,
+    group_identical,
+    index_text,
+    index_tokens,
+    padding_for,
+    terms,
+)
 
 K = 10
 K1 = 1.2  # tantivy's and FTS5's fixed k1; bm25s-delta uses it too so the three rank alike

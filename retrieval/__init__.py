@@ -47,8 +47,14 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.feeds.polling import poll_feeds as poll_feeds
     from retrieval.feeds.state import FeedState as FeedState
     from retrieval.feeds.state import load_state as load_state
+    from retrieval.index.catalog_reads import index_text as index_text
     from retrieval.index.integrity import move_aside as move_aside
     from retrieval.index.integrity import sqlite_problem as sqlite_problem
+    from retrieval.index.lexical import PAD as PAD
+    from retrieval.index.lexical import WANTED_B as WANTED_B
+    from retrieval.index.lexical import LexicalIndex as LexicalIndex
+    from retrieval.index.lexical import LexicalReader as LexicalReader
+    from retrieval.index.lexical import padding_for as padding_for
     from retrieval.records import NO_ANSWER_TEXT as NO_ANSWER_TEXT
     from retrieval.records import Article as Article
     from retrieval.records import ArticleInfo as ArticleInfo
@@ -65,9 +71,13 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.search.ranking import decide as decide
     from retrieval.search.ranking import fuse as fuse
     from retrieval.search.tuning import RetrievalTuning as RetrievalTuning
+    from retrieval.text.analyser import index_tokens as index_tokens
     from retrieval.text.analyser import normalize as normalize
     from retrieval.text.analyser import sentence_ends as sentence_ends
+    from retrieval.text.analyser import terms as terms
     from retrieval.text.dates import BENGALI_MONTHS as BENGALI_MONTHS
+    from retrieval.text.query import analyse as analyse
+    from retrieval.web.duplicates import KnownArticles as KnownArticles
     from retrieval.web.extraction import extract as extract
     from retrieval.web.fetch_policy import FetchPolicy as FetchPolicy
     from retrieval.web.fetching import fetch as fetch
@@ -137,6 +147,17 @@ _HOMES: dict[str, str] = {
     "fetch": "web.fetching",
     "AddedArticle": "web.from_link",
     "add_from_url": "web.from_link",
+    "KnownArticles": "web.duplicates",
+    # The lexical index and the analyser's tokens, for benchmarks/lexical_engines.py
+    "index_text": "index.catalog_reads",
+    "PAD": "index.lexical",
+    "WANTED_B": "index.lexical",
+    "LexicalIndex": "index.lexical",
+    "LexicalReader": "index.lexical",
+    "padding_for": "index.lexical",
+    "index_tokens": "text.analyser",
+    "terms": "text.analyser",
+    "analyse": "text.query",
 }
 
 __all__ = sorted(_HOMES)

@@ -29,6 +29,7 @@ from retrieval.errors import IndexDamaged, IndexMissing, ReindexInProgress
 from retrieval.index.catalog import Catalog
 from retrieval.index.catalog_reads import CatalogReader
 from retrieval.index.housekeeping import recover, remove_unused
+from retrieval.index.known import IndexedArticles
 from retrieval.index.readback import open_view
 from retrieval.index.state_lock import StateLock
 from retrieval.index.update import Stores
@@ -45,6 +46,7 @@ from retrieval.records import (
 )
 from retrieval.search.evidence import Signals
 from retrieval.search.retriever import Retriever
+from retrieval.web.duplicates import CorpusScan, KnownArticles
 
 if TYPE_CHECKING:  # chromadb is imported only when dense search may be on: `sondhani ask` starts faster
     from retrieval.index.vector_store import ChromaStore
@@ -292,6 +294,14 @@ class SearchEngine:
         matching = self._retriever.topic_articles(view, topic, 50)
         found: list[ArticleInfo] = view.catalog.newest_articles(view.seq, limit, matching)
         return found
+
+    def known_articles(self) -> KnownArticles:
+        """What the corpus holds, for the duplicate checks of add_from_url and poll_feeds: from the serving
+        index (two indexed lookups a check, plus the files changed since), else every file read once."""
+        view = self._view
+        if view is None:
+            return CorpusScan(self.config.data_dir)
+        return IndexedArticles(view.catalog, view.seq, self.config.data_dir)
 
     def passage_counts(self, doc_ids: list[str]) -> dict[str, int]:
         """Passages per indexed article, for these doc ids (ones not indexed are left out)."""

@@ -23,7 +23,7 @@ from retrieval.errors import AlreadyInCorpus, FeedError, PageRefused
 from retrieval.feeds.pacing import HostPacer
 from retrieval.feeds.parsing import FeedEntry, parse_feed
 from retrieval.feeds.state import SEEN_PER_FEED, FeedState, load_state, save_state
-from retrieval.web.duplicates import corpus_urls
+from retrieval.web.duplicates import CorpusScan, KnownArticles
 from retrieval.web.fetch_policy import FetchPolicy
 from retrieval.web.fetching import RawResponse, fetch_raw
 from retrieval.web.from_link import AddedArticle, add_from_url
@@ -72,13 +72,13 @@ class PollReport:
 @dataclass
 class _PollRun:
     """What every feed of one poll shares: where articles go, how pages are fetched, the per-host pacing,
-    and the links already in the corpus (grown as articles are added)."""
+    and what the corpus already holds (told of each article added)."""
 
     data_dir: Path
     policy: FetchPolicy
     client: httpx.Client | None
     pacer: HostPacer
-    stored: set[str]
+    known: KnownArticles
 
 
 def poll_feeds(
@@ -91,13 +91,15 @@ def poll_feeds(
     host_delay: float = 2.0,
     client: httpx.Client | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    known: KnownArticles | None = None,
 ) -> PollReport:
-    """Poll every feed once and add its new entries' articles (no re-index). Never raises for one feed."""
+    """Poll every feed once and add its new entries' articles (no re-index). Never raises for one feed.
+    known: what the corpus holds (SearchEngine.known_articles(); by default every file is read once)."""
     started = time.monotonic()
     states = load_state(state_path)
     pacer = HostPacer(pages_per_host, host_delay, sleep)
-    stored = corpus_urls(data_dir)  # links already in the corpus are skipped without a fetch (or a wait)
-    run = _PollRun(data_dir, policy, client, pacer, stored)
+    # links already in the corpus are skipped without a fetch (or a wait)
+    run = _PollRun(data_dir, policy, client, pacer, known if known is not None else CorpusScan(data_dir))
     results: list[FeedResult] = []
     for url in feeds:
         state = states.setdefault(url, FeedState(url=url))
@@ -164,7 +166,7 @@ def _add_new_entries(entries: list[FeedEntry], state: FeedState, result: FeedRes
         key = normalize_url(entry.link)
         if key in seen:
             continue
-        if key not in run.stored:
+        if run.known.by_url(key) is None:
             if not run.pacer.take(entry.link):
                 result.deferred += 1
                 continue
@@ -177,9 +179,7 @@ def _add_new_entries(entries: list[FeedEntry], state: FeedState, result: FeedRes
 def _add_entry(entry: FeedEntry, result: FeedResult, run: _PollRun) -> bool:
     """Add one entry's article into the result; False when it failed for now (may work next time)."""
     try:
-        added = add_from_url(run.data_dir, entry.link, run.policy, run.client)
-        result.added.append(added)
-        run.stored.add(normalize_url(added.url))
+        result.added.append(add_from_url(run.data_dir, entry.link, run.policy, run.client, run.known))
     except AlreadyInCorpus:
         pass
     except PageRefused as exc:

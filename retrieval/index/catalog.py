@@ -39,6 +39,7 @@ from retrieval.index.change_set import Changes, FileState, StoredArticle
 from retrieval.index.integrity import FileEntry, move_aside, sqlite_problem
 from retrieval.index.stories import MAX_CANDIDATES, Candidate, Fingerprint
 from retrieval.records import Article, Passage, Skipped
+from retrieval.web.duplicates import content_hash, url_key
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,11 @@ CREATE TABLE IF NOT EXISTS story_signatures (
     article INTEGER PRIMARY KEY, signature BLOB NOT NULL, numbers TEXT NOT NULL, day INTEGER
 );
 CREATE INDEX IF NOT EXISTS articles_by_file ON articles (file);
+CREATE TABLE IF NOT EXISTS identities (
+    article INTEGER PRIMARY KEY, url_key TEXT, text_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS identities_by_url ON identities (url_key);
+CREATE INDEX IF NOT EXISTS identities_by_text ON identities (text_key);
 CREATE TABLE IF NOT EXISTS passages (
     key INTEGER PRIMARY KEY AUTOINCREMENT, article INTEGER NOT NULL, passage_id TEXT NOT NULL,
     ordinal INTEGER NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL,
@@ -239,7 +245,15 @@ class Catalog:
             ),
         )
         assert cursor.lastrowid is not None
+        self.add_identity(cursor.lastrowid, a)
         return cursor.lastrowid
+
+    def add_identity(self, article_row: int, article: Article) -> None:
+        """Remember how a new link or page would name this article: by URL key and by text hash."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO identities VALUES (?, ?, ?)",
+            (article_row, url_key(article.url), content_hash(article.text)),
+        )
 
     def add_passages(self, seq: int, store: str, article: int, passages: Sequence[Passage]) -> list[int]:
         """Insert an article's passages, visible from `seq`; returns their new keys."""
@@ -548,6 +562,9 @@ class Catalog:
             self._db.execute(
                 "DELETE FROM story_signatures WHERE article IN (SELECT id FROM articles WHERE added_in > ?)", (seq,)
             )
+            self._db.execute(
+                "DELETE FROM identities WHERE article IN (SELECT id FROM articles WHERE added_in > ?)", (seq,)
+            )
             self._db.execute("DELETE FROM articles WHERE added_in > ?", (seq,))
             self._db.execute("UPDATE passages SET removed_in=NULL WHERE removed_in > ?", (seq,))
             self._db.execute("UPDATE articles SET removed_in=NULL WHERE removed_in > ?", (seq,))
@@ -571,6 +588,9 @@ class Catalog:
             )
             self._db.execute(
                 "DELETE FROM story_signatures WHERE article IN (SELECT id FROM articles WHERE removed_in <= ?)", (seq,)
+            )
+            self._db.execute(
+                "DELETE FROM identities WHERE article IN (SELECT id FROM articles WHERE removed_in <= ?)", (seq,)
             )
             self._db.execute("DELETE FROM articles WHERE removed_in <= ?", (seq,))
 

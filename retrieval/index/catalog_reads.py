@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.records import ArticleInfo, Citation, Passage
+from retrieval.records import Article, ArticleInfo, Citation, Passage
 
 ARTICLE_BASE = 1 << 40  # article documents' keys in the lexical index (retrieval.index.lexical)
 VISIBLE = "{t}.added_in <= ? AND ({t}.removed_in IS NULL OR {t}.removed_in > ?)"
@@ -240,6 +240,41 @@ class CatalogReader:
             (*params, limit),
         )
         return [ArticleInfo(*row) for row in rows]
+
+    def article_by_identity(self, seq: int, column: str, value: str) -> Article | None:
+        """A visible article whose URL key (column "url_key") or text hash ("text_key") is this value."""
+        if column not in ("url_key", "text_key"):
+            raise ValueError(column)
+        row = (
+            self._db()
+            .execute(
+                f"SELECT a.doc_id, a.title, a.source, a.url, a.published, a.origin FROM identities i "
+                f"JOIN articles a ON a.id = i.article WHERE i.{column} = ? AND {VISIBLE.format(t='a')} LIMIT 1",
+                (value, seq, seq),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        doc_id, title, source, url, published, origin = row
+        return Article(doc_id, "", title=title, source=source, url=url, published=published, origin=origin or "")
+
+    def lacking_identity(self, seq: int) -> int:
+        """Visible articles written before identities were recorded (a catalog from an older version)."""
+        where = VISIBLE.format(t="a")
+        return int(
+            self._db()
+            .execute(
+                f"SELECT COUNT(*) FROM articles a LEFT JOIN identities i ON i.article = a.id WHERE {where} "
+                "AND i.article IS NULL",
+                (seq, seq),
+            )
+            .fetchone()[0]
+        )
+
+    def recorded_files(self) -> dict[str, tuple[int, int]]:
+        """(size, mtime in ns) of every corpus file as the last update recorded it."""
+        return {r[0]: (r[1], r[2]) for r in self._db().execute("SELECT name, size, mtime_ns FROM files")}
 
     def article_count(self, seq: int, *, source: str | None = None, since: str | None = None) -> int:
         where, params = article_filter(seq, source, since)

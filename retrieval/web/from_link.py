@@ -29,7 +29,7 @@ from retrieval.text.chunking import chunk_article
 from retrieval.text.furniture import clean_text
 from retrieval.web.article_check import refuse_non_article
 from retrieval.web.article_files import file_name, render_document, write_new
-from retrieval.web.duplicates import content_hash, find_duplicate, refuse_duplicate
+from retrieval.web.duplicates import CorpusScan, KnownArticles, content_hash, find_duplicate, refuse_duplicate
 from retrieval.web.extraction import extract
 from retrieval.web.fetch_policy import FetchPolicy
 from retrieval.web.fetching import fetch
@@ -55,14 +55,23 @@ class AddedArticle:
     seconds: float  # fetching, extracting and saving
 
 
-def add_from_url(data_dir: Path, url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> AddedArticle:
+def add_from_url(
+    data_dir: Path,
+    url: str,
+    policy: FetchPolicy,
+    client: httpx.Client | None = None,
+    known: KnownArticles | None = None,
+) -> AddedArticle:
     """Fetch, extract, clean, check for duplicates and save one article as a .md file; does not re-index.
 
-    Raises PageRefused (AlreadyInCorpus for a duplicate) with a one-line reason; nothing is written then.
+    known: what the corpus holds (SearchEngine.known_articles() answers from the index; by default
+    every corpus file is read). Raises PageRefused (AlreadyInCorpus for a duplicate) with a one-line
+    reason; nothing is written then.
     """
     started = time.monotonic()
     url = check_url(url)
-    refuse_duplicate(find_duplicate(data_dir, normalize_url(url), None))  # the same link: no fetch at all
+    known = known if known is not None else CorpusScan(data_dir)
+    refuse_duplicate(find_duplicate(known, normalize_url(url), None))  # the same link: no fetch at all
     page = fetch(url, policy, client)
     extracted = extract(page.html, page.url)
     cleaned = clean_text(extracted.text, extracted.title)
@@ -75,8 +84,9 @@ def add_from_url(data_dir: Path, url: str, policy: FetchPolicy, client: httpx.Cl
         raise PageRefused(f"the article could not be stored: {reason}")
     article = parsed.articles[0]
     with _saving:
-        refuse_duplicate(find_duplicate(data_dir, normalize_url(extracted.url), content_hash(article.text)))
+        refuse_duplicate(find_duplicate(known, normalize_url(extracted.url), content_hash(article.text)))
         write_new(data_dir / name, document)
+        known.remember(article)
     log.info("added %s from %s (%s)", name, extracted.url, extracted.title)
     return AddedArticle(
         path=data_dir / name,
