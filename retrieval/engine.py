@@ -25,7 +25,7 @@ from retrieval.corpus import uploads
 from retrieval.corpus.loader import corpus_files
 from retrieval.encoders.dense_mode import decide_dense, load_model, sample_words
 from retrieval.encoders.encoder import Encoder
-from retrieval.errors import IndexDamaged, IndexMissing, ReindexInProgress
+from retrieval.errors import CorpusError, IndexDamaged, IndexMissing, ReindexInProgress
 from retrieval.index.catalog import Catalog
 from retrieval.index.catalog_reads import CatalogReader
 from retrieval.index.housekeeping import recover, remove_unused
@@ -52,6 +52,10 @@ if TYPE_CHECKING:  # chromadb is imported only when dense search may be on: `son
     from retrieval.index.vector_store import ChromaStore
 
 log = logging.getLogger(__name__)
+
+# Passages whose lost vectors are re-created from the embedding cache when the engine opens (Chroma adds
+# about 800 cached vectors a second on 2 cores: seconds at this size); a larger index waits for `index`.
+RESTORE_AT_OPEN_MAX = 10_000
 
 
 class SearchEngine:
@@ -90,6 +94,7 @@ class SearchEngine:
             engine._put_in_order()
             engine._load_model(encoder)
             engine._load_serving()
+            engine._restore_lost_vectors()
             if engine._view is None and engine.damage is None and engine.repairs:
                 engine.damage = engine.repairs[0]  # the index was lost with the catalog: callers rebuild it
         except BaseException:
@@ -171,6 +176,22 @@ class SearchEngine:
             opened.view.article_count,
             opened.view.passage_count,
         )
+
+    def _restore_lost_vectors(self) -> None:
+        """Vectors lost with a damaged or deleted Chroma store are put back from the embedding cache before
+        anything is served, so answers do not change while the model's ranking is missing. Only when the
+        cache holds every one (nothing to embed) and the index is small enough for that to take seconds;
+        otherwise `status` says so and the next `index` re-creates them."""
+        view, embedder = self._view, self._embedder
+        if view is None or embedder is None or not self._dense_on or not self._vectors_lost:
+            return
+        if view.passage_count > RESTORE_AT_OPEN_MAX or view.catalog.uncached_passages(view.seq, embedder.identity):
+            return
+        log.info("re-creating the vectors of %d passages from the embedding cache", view.passage_count)
+        try:
+            self.reindex()
+        except (IndexDamaged, CorpusError, OSError) as exc:
+            log.warning("could not re-create the vectors (%s): the next index does", exc)
 
     # --- serving --------------------------------------------------------------------------------
 

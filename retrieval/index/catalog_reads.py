@@ -272,6 +272,19 @@ class CatalogReader:
             .fetchone()[0]
         )
 
+    def uncached_passages(self, seq: int, model: str) -> int:
+        """Visible passages whose vector for this model is not in the embedding cache."""
+        where = VISIBLE.format(t="p")
+        return int(
+            self._db()
+            .execute(
+                f"SELECT COUNT(*) FROM passages p WHERE {where} AND NOT EXISTS "
+                "(SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash = p.text_hash)",
+                (seq, seq, model),
+            )
+            .fetchone()[0]
+        )
+
     def recorded_files(self) -> dict[str, tuple[int, int]]:
         """(size, mtime in ns) of every corpus file as the last update recorded it."""
         return {r[0]: (r[1], r[2]) for r in self._db().execute("SELECT name, size, mtime_ns FROM files")}

@@ -140,15 +140,29 @@ def live_segments(config: EngineConfig) -> set[str]:
         db.close()
 
 
-def test_lost_chroma_data_is_noticed_and_recreated_from_the_cache(dense_config: EngineConfig) -> None:
+def test_lost_chroma_data_is_recreated_from_the_cache_at_open(dense_config: EngineConfig) -> None:
     with SearchEngine.open(dense_config) as engine:
         assert engine.reindex().embedded > 0
+        before = [h.text for h in engine.search(INJURED, 3).hits]
     shutil.rmtree(dense_config.state_dir / "chroma")
+    with SearchEngine.open(dense_config) as engine:  # every vector is cached: put back before serving
+        assert engine.status().dense_enabled
+        assert [h.text for h in engine.search(INJURED, 3).hits] == before
+        assert engine.reindex().kind == "none"
+
+
+def test_lost_vectors_not_in_the_cache_wait_for_index(dense_config: EngineConfig) -> None:
+    with SearchEngine.open(dense_config) as engine:
+        engine.reindex()
+    shutil.rmtree(dense_config.state_dir / "chroma")
+    with sqlite3.connect(dense_config.state_dir / "catalog.sqlite3") as db:
+        db.execute("DELETE FROM embeddings")
     with SearchEngine.open(dense_config) as engine:
         status = engine.status()
         assert not status.dense_enabled and "vectors of the current index are lost" in status.dense_note
-        report = engine.reindex()  # not "up to date": the vectors are re-created, none re-embedded
-        assert report.embedded == 0 and report.unchanged == 5
+        assert engine.search(INJURED, 3).hits  # lexical meanwhile
+        report = engine.reindex()  # not "up to date": the vectors are re-created
+        assert report.embedded > 0 and report.unchanged == 5
         assert engine.status().dense_enabled
 
 
@@ -167,11 +181,9 @@ def test_a_damaged_chroma_database_never_stops_a_start(dense_config: EngineConfi
         engine.reindex()
     database = dense_config.state_dir / "chroma" / "chroma.sqlite3"
     {"garble_all": garble_all, "garble_middle": garble_middle}.get(damage, DAMAGES.get(damage, halve))(database)
-    with SearchEngine.open(dense_config) as engine:
-        assert engine.search(INJURED, 3).hits  # lexical meanwhile
-        assert not engine.status().dense_enabled
-        assert engine.reindex().embedded == 0
+    with SearchEngine.open(dense_config) as engine:  # set aside, vectors put back from the cache
         assert engine.status().dense_enabled and engine.search(INJURED, 3).hits
+        assert engine.reindex().embedded == 0
     with SearchEngine.open(dense_config) as engine:
         assert chroma_folders(dense_config) <= live_segments(dense_config)  # old segment folders went
 
