@@ -45,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for noisy in ("httpx", "chromadb", "tantivy", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    if problem := unusable_state_dir(settings.state_dir):
+        print(f"sondhani: {problem}", file=sys.stderr)
+        return 2
     try:
         return int(_handler(args.handler)(settings, args))
     except StateLocked as exc:
@@ -115,6 +118,18 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if no_corpus(settings):  # an empty corpus is a folder made on purpose, not a wrong working directory
         return 2
     return run_bot(settings)
+
+
+def unusable_state_dir(state_dir: Path) -> str | None:
+    """Why SONDHANI_STATE_DIR cannot be a state directory (it, or a folder it would be made in, is a
+    file), or None: said in one line before anything tries to create it."""
+    for path in (state_dir, *state_dir.parents):
+        if path.exists():
+            if path.is_dir():
+                return None
+            what = "is a file" if path == state_dir else f"cannot be made: {path} is a file"
+            return f"SONDHANI_STATE_DIR {state_dir} {what}, not a directory; point it at a directory"
+    return None
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -296,3 +296,22 @@ def test_a_held_state_directory_gets_a_hint_that_fits_the_command(
         refused = _sondhani(command, env)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and hint in refused.stderr
     assert ("/reindex" in refused.stderr) == (command[0] == "index")
+
+
+def test_a_state_dir_that_is_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    state = tmp_path / "state-file"
+    state.write_text("not a folder", "utf-8")
+    for command in (["index"], ["ask", "কত?"]):
+        done = _sondhani(command, _env(tmp_path, SONDHANI_STATE_DIR=str(state)))
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 1 and str(state) in done.stderr and "is a file" in done.stderr
+
+
+def test_an_eval_line_that_is_not_json_names_the_file_and_line(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    good = json.dumps({"id": "a", "question": "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", "answers": ["২১"]})
+    questions.write_text(f"{good}\n\n{{'id': 'b'}}\n", "utf-8")
+    done = _sondhani(["eval", str(questions)], _env(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"sondhani: {questions}:3: not JSON") and done.stderr.count("\n") == 1
+    assert not (tmp_path / "state").exists()
