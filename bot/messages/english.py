@@ -116,6 +116,17 @@ EN = Texts(
     dense_off="off",
     inline_no_answer="No answer found: try other words",
     untitled="Untitled report",
+    no_answer_short="No answer found",
+    also_reported="Also reported by: {outlets}",
+    latest_header="<b>Latest articles</b>",
+    latest_topic_header="<b>Latest articles: {topic}</b>",
+    latest_empty="No indexed article is about that.",
+    latest_line="{n}. {title} — {meta}",
+    corpus_changed=(
+        "⚠️ Files were added, changed or removed in the corpus since the index was built: new articles"
+        " cannot be found yet. Send /reindex."
+    ),
+    corpus_changed_cli="The corpus changed since the index was built; run `sondhani index` to search new articles.",
     units=("d", "h", "min"),
     seconds_unit="s",
     last_of_list=" and ",

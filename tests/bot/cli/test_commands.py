@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import fcntl
 import http.server
@@ -99,8 +100,28 @@ def test_untitled_results_are_headed_by_outlet_and_date_not_by_their_opening_wor
         opening = " ".join(passage.strip().lstrip("«").split()[:3])
         assert opening not in heading, f"{heading!r} repeats the passage's opening words"
     # 003 names its outlets and date but no title; 001 names nothing at all.
-    assert "আল জাজিরা, রয়টার্স, নিউইয়র্ক টাইমস, 2024-06-19" in headings
-    assert "untitled report" in headings
+    assert "আল জাজিরা, রয়টার্স, নিউইয়র্ক টাইমস · ১৯ জুন ২০২৪" in headings
+    assert "শিরোনামহীন প্রতিবেদন" in headings and not any("untitled" in h for h in headings)
+    # every line of a passage is indented, its source line too
+    assert all(line.startswith("   ") for line in lines if line.startswith("সূত্র") or "সূত্র:" in line)
+
+
+def test_ask_in_bengali_gives_its_reason_in_bengali_and_english_when_configured(tmp_path: Path) -> None:
+    question = "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?"
+    bengali = _sondhani(["ask", question], _env(tmp_path))
+    assert bengali.returncode == 0, bengali.stderr
+    reason = bengali.stdout.split("কোনো উত্তর পাওয়া যায়নি: ", 1)[1].splitlines()[0]
+    assert reason and not re.search(r"[A-Za-z]", reason), reason
+    english = _sondhani(["ask", question], _env(tmp_path, SONDHANI_LANGUAGE="en"))
+    assert "No answer found: " in english.stdout and "কোনো উত্তর" not in english.stdout
+
+
+def test_ask_joins_unquoted_words_into_one_question(tmp_path: Path) -> None:
+    words = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?".split()
+    done = _sondhani(["ask", "--json", *words], _env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stdout.splitlines()
+    assert json.loads(line)["question"] == " ".join(words) and json.loads(line)["results"]
 
 
 @pytest.mark.slow
@@ -315,3 +336,63 @@ def test_an_eval_line_that_is_not_json_names_the_file_and_line(tmp_path: Path) -
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith(f"sondhani: {questions}:3: not JSON") and done.stderr.count("\n") == 1
     assert not (tmp_path / "state").exists()
+
+
+def test_version_is_the_package_version() -> None:
+    from importlib.metadata import version
+
+    done = _sondhani(["--version"], dict(os.environ))
+    assert done.returncode == 0 and done.stdout.strip() == f"sondhani {version('sondhani')}"
+
+
+def _subcommands() -> list[str]:
+    from bot.cli.main import _parser
+
+    (sub,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(sub.choices)
+
+
+@pytest.mark.parametrize("command", _subcommands())
+def test_every_subcommand_has_a_description_and_an_example(command: str) -> None:
+    done = _sondhani([command, "--help"], dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "example:\n  sondhani" in done.stdout
+        or "example:\n  SONDHANI_" in done.stdout
+        or ("example:\n  TELEGRAM_" in done.stdout)
+    ), done.stdout
+    assert done.stdout.split("\n\n")[1].strip(), "no description"
+
+
+def test_run_help_names_every_setting() -> None:
+    done = _sondhani(["run", "--help"], dict(os.environ))
+    for name in ("TELEGRAM_BOT_TOKEN", "SONDHANI_ADMIN_IDS", "SONDHANI_WEBHOOK_URL", "SONDHANI_LOG_LEVEL=INFO"):
+        assert name in done.stdout
+
+
+def test_eval_help_describes_the_file(tmp_path: Path) -> None:
+    done = _sondhani(["eval", "--help"], dict(os.environ))
+    assert "one JSON object a line" in done.stdout and '"question"' in done.stdout and "answers" in done.stdout
+
+
+def test_articles_latest_and_status_list_what_is_indexed(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    before = _sondhani(["articles"], env)
+    assert before.returncode == 1 and "nothing is indexed yet" in before.stderr
+    assert _sondhani(["index"], env).returncode == 0
+    listed = _sondhani(["articles"], env)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 5, listed.stderr
+    assert "000_43b20ac34654a04f | ১৬ আগস্ট ২০২৪ | স্যন্দন ডিজিটেল ডেস্ক |" in listed.stdout
+    assert listed.stdout.count("শিরোনামহীন প্রতিবেদন") == 3
+    since = _sondhani(["articles", "--since", "2024-08-01"], env)
+    assert sorted(line.split(" | ")[0][:3] for line in since.stdout.splitlines()) == ["000", "002"]
+    one = _sondhani(["articles", "--source", "সান নিউজ (Sunnews24x7)"], env)
+    assert [line.split(" | ")[0][:3] for line in one.stdout.splitlines()] == ["004"]
+    bad = _sondhani(["articles", "--since", "yesterday"], env)
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+    latest = _sondhani(["latest", "--limit", "2"], env)
+    assert [line.split(" | ")[0][:3] for line in latest.stdout.splitlines()] == ["002", "000"]
+    status = _sondhani(["status", "--json"], env)
+    shown = json.loads(status.stdout)
+    assert status.returncode == 0 and shown["articles"] == 5 and shown["passages"] > 5
+    assert shown["serving_index"] and shown["last_error"] is None and shown["corpus_changed_since_index"] is False
