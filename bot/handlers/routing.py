@@ -43,6 +43,7 @@ def update_handlers(settings: Settings) -> list[BaseHandler[Any, BotContext, Any
         CommandHandler("start", general.start, filters=new),
         CommandHandler("help", general.help_command, filters=new),
         CommandHandler("sources", general.sources, filters=new),
+        CommandHandler("latest", general.latest, filters=new),
         CommandHandler("ask", groups.ask),
         CommandHandler("reindex", admin.reindex, filters=new),
         CommandHandler("status", admin.status, filters=new),

@@ -1,5 +1,5 @@
-"""The interface in English, for users whose Telegram language is English. A no-answer keeps its
-Bengali first line: the answers themselves are always Bengali."""
+"""The interface in English, for users whose Telegram language is English: every reply in one language
+(a no-answer too). The passages of an answer, and its labels, stay Bengali like the articles."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ EN = Texts(
         "• Use the buttons for more answers; tell me with 👍 / 👎 whether an answer helped.\n"
         "• In groups: <code>/ask your question</code>, or reply to one of my answers.\n"
         "• In any chat: type <code>@{bot} your question</code> and pick a result.\n"
-        "• /sources lists the articles I answer from."
+        "• /sources lists the articles I answer from.\n"
+        "• /latest lists the newest articles; <code>/latest topic</code> the newest about a topic."
     ),
     ask_usage=(
         "Put the question right after the command, e.g.\n<code>/ask উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?</code>"
@@ -31,10 +32,7 @@ EN = Texts(
     no_words="I found no words in that. Please type your question.",
     non_text="I can only read typed questions, not photos, stickers or voice. Please type it.",
     rate_limited="That is a lot of questions in one minute. Please try again in {seconds} seconds.",
-    no_answer=(
-        "দুঃখিত, এই প্রশ্নের উত্তর আমার সংবাদ-সংগ্রহে খুঁজে পাইনি।\n"
-        "Nothing in the news corpus answers this. Try other words, or name the person, place or event."
-    ),
+    no_answer="Sorry, nothing in the news corpus answers this. Try other words, or name the person, place or event.",
     no_answer_because={
         "chatter": "Hello! Send me any question about the news, e.g. When did Putin visit North Korea?",
         "no_words": "The question has no words to search for.",
