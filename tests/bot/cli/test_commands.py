@@ -396,3 +396,38 @@ def test_articles_latest_and_status_list_what_is_indexed(tmp_path: Path) -> None
     shown = json.loads(status.stdout)
     assert status.returncode == 0 and shown["articles"] == 5 and shown["passages"] > 5
     assert shown["serving_index"] and shown["last_error"] is None and shown["corpus_changed_since_index"] is False
+
+
+def _index_on_a_terminal(env: dict[str, str]) -> str:
+    """What `sondhani index` draws on a terminal of 200 columns (tqdm draws only on one with a size)."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=follower
+    ) as process:
+        os.close(follower)
+        screen = b""
+        with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+            while chunk := os.read(leader, 4096):
+                screen += chunk
+        os.close(leader)
+        assert process.wait(timeout=120) == 0
+    return screen.decode()
+
+
+def test_log_lines_on_a_terminal_are_printed_above_the_bar(tmp_path: Path) -> None:
+    screen = _index_on_a_terminal(_env(tmp_path))
+    frames = [frame for line in screen.split("\n") for frame in line.split("\r")]
+    logged = [frame for frame in frames if "serving index" in frame]
+    assert logged and any("passages |" in frame for frame in frames), screen
+    assert all(frame.lstrip().startswith("20") for frame in logged), logged  # a line of its own, not after the bar
+
+
+def test_progress_without_a_terminal_is_plain_lines(tmp_path: Path) -> None:
+    done = _sondhani(["index"], _env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    progress = [line for line in done.stderr.splitlines() if re.match(r"^(chunking|embedding|saving): ", line)]
+    assert progress and all(
+        re.fullmatch(r"\w+: \d+/\d+ passages(, [\d.]+ passages/s, [\d:]+ left)?", p) for p in progress
+    )
+    assert "\r" not in done.stderr and "\x1b" not in done.stderr
