@@ -431,3 +431,17 @@ def test_progress_without_a_terminal_is_plain_lines(tmp_path: Path) -> None:
         re.fullmatch(r"\w+: \d+/\d+ passages(, [\d.]+ passages/s, [\d:]+ left)?", p) for p in progress
     )
     assert "\r" not in done.stderr and "\x1b" not in done.stderr
+
+
+def test_ask_after_the_corpus_changed_says_so(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert _sondhani(["index"], env).returncode == 0
+    question = "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?"
+    fresh = _sondhani(["ask", question], env)
+    assert "corpus changed" not in fresh.stderr and "`sondhani index`" not in fresh.stdout
+    new = Path(env["SONDHANI_DATA_DIR"]) / "new.md"
+    new.write_text("---\ntitle: যমুনা রেলসেতু\n---\n\nযমুনা নদীর উপর নতুন রেলসেতু আগামী মাসে চালু হবে।\n", "utf-8")
+    stale = _sondhani(["ask", question], env)
+    assert stale.returncode == 0 and "the corpus changed since the index was built" in stale.stderr
+    assert "সূচি তৈরির পর সংগ্রহ বদলেছে" in stale.stdout
+    assert json.loads(_sondhani(["status", "--json"], env).stdout)["corpus_changed_since_index"] is True
