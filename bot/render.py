@@ -29,6 +29,7 @@ PAGE_PATTERN = r"^p:(\w+):(\d+)$"
 FEEDBACK_PATTERN = r"^f:(\w+):([ud])$"
 SOURCES_PATTERN = r"^s:(\d+)$"
 UPLOAD_PATTERN = r"^u:([A-Za-z0-9]{8}):([rc])$"  # replace / cancel a held upload
+REMOVE_PATTERN = r"^x:([0-9a-f]{8}):([yc])$"  # confirm / cancel an admin's /remove
 
 
 def tg_len(text: str) -> int:
@@ -245,8 +246,10 @@ def answer_keyboard(qid: str, page: int, pages: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in (nav, votes) if row])
 
 
-def sources_page(articles: Sequence[ArticleInfo], page: int, per_page: int, texts: Texts) -> str:
-    """One page of the indexed-article list."""
+def sources_page(
+    articles: Sequence[ArticleInfo], page: int, per_page: int, texts: Texts, *, with_ids: bool = False
+) -> str:
+    """One page of the indexed-article list; with_ids (for admins) adds each article's id, as /remove takes it."""
     if not articles:
         return texts.sources_empty
     pages = page_count(len(articles), per_page)
@@ -263,6 +266,7 @@ def sources_page(articles: Sequence[ArticleInfo], page: int, per_page: int, text
                 outlet=esc(shorten(art.source or "—", 60)),
                 date=esc(format_date(art.published, texts) or "—"),
             )
+            + (f" · <code>{esc(art.doc_id)}</code>" if with_ids else "")
         )
     return "\n".join(lines)
 
@@ -292,6 +296,18 @@ def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
     if page + 1 < pages:
         nav.append(InlineKeyboardButton(answer_labels.BUTTON_NEXT, callback_data=f"s:{page + 1}"))
     return InlineKeyboardMarkup([nav]) if nav else None
+
+
+def remove_keyboard(token: str, texts: Texts) -> InlineKeyboardMarkup:
+    """Remove / Cancel under an admin's /remove."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.remove_button, callback_data=f"x:{token}:y"),
+                InlineKeyboardButton(texts.upload_cancel_button, callback_data=f"x:{token}:c"),
+            ]
+        ]
+    )
 
 
 def upload_keyboard(token: str, texts: Texts) -> InlineKeyboardMarkup:

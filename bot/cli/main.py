@@ -35,6 +35,7 @@ LOCKED_HINTS = {
     "articles": "if that is the bot, send it /sources",
     "latest": "if that is the bot, send it /latest",
     "status": "if that is the bot, send it /status",
+    "remove": "if that is the bot, send it /remove with the id",
 }
 
 
@@ -173,6 +174,16 @@ def _parser() -> argparse.ArgumentParser:
         "  sondhani status",
     )
     status.add_argument("--json", action="store_true", help="print the status as one JSON object")
+
+    remove = command(
+        "remove",
+        "take an article out of the corpus: its file is moved to removed/ in the state directory, then indexed",
+        "bot.cli.remove:cmd_remove",
+        "  sondhani remove 004_929bea25c59513b1",
+        "ID is an article id as `sondhani articles` lists it. A .jsonl file holding other articles too is\n"
+        "left alone: remove the article's line from it instead. To undo, move the file back and index.",
+    )
+    remove.add_argument("id", metavar="ID", help="the article's id")
 
     add = command(
         "add",

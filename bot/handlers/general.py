@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.context import BotContext, message_of, texts
+from bot.context import BotContext, is_admin, message_of, texts
 from bot.render import esc, latest_page, page_count, sources_keyboard, sources_page
 
 SOURCES_PER_PAGE = 10
@@ -30,7 +30,8 @@ async def sources(update: Update, context: BotContext) -> None:
     articles = await asyncio.to_thread(context.services.engine.articles)
     pages = page_count(len(articles), SOURCES_PER_PAGE)
     await message_of(update).reply_text(
-        sources_page(articles, 0, SOURCES_PER_PAGE, texts(update)), reply_markup=sources_keyboard(0, pages)
+        sources_page(articles, 0, SOURCES_PER_PAGE, texts(update), with_ids=is_admin(update, context)),
+        reply_markup=sources_keyboard(0, pages),
     )
 
 

@@ -121,6 +121,16 @@ BN = Texts(
     latest_line="{n}. {title} — {meta}",
     corpus_changed=("⚠️ সূচি তৈরির পর সংগ্রহে ফাইল যোগ, বদল বা বাদ হয়েছে: নতুন খবরগুলো এখনো খোঁজা যাচ্ছে না। /reindex পাঠান।"),
     corpus_changed_cli="সূচি তৈরির পর সংগ্রহ বদলেছে; নতুন খবর খুঁজতে আগে `sondhani index` চালান।",
+    remove_usage="কোন খবরটি বাদ দেবেন, তার আইডি দিন: <code>/remove আইডি</code> (আইডিগুলো /sources-এ দেখা যায়)।",
+    remove_ask=(
+        "⚠️ «{label}» (<code>{doc_id}</code>, ফাইল <code>{file}</code>) সংগ্রহ থেকে বাদ দেবেন?\n"
+        "ফাইলটি মুছে ফেলা হবে না: অবস্থা-ফোল্ডারের <code>removed/</code>-এ সরিয়ে রাখা হবে, তারপর সূচি হালনাগাদ হবে।"
+    ),
+    remove_button="বাদ দিন",
+    remove_cancelled="কিছু বদলায়নি: «{label}» সংগ্রহে থাকছে।",
+    remove_done="🗑 «{label}» সংগ্রহ থেকে সরানো হয়েছে (<code>{moved}</code>); সূচি হালনাগাদ হচ্ছে…",
+    remove_refused="বাদ দেওয়া গেল না: {reason}",
+    remove_gone="এই বাদ দেওয়ার সিদ্ধান্ত আগেই হয়ে গেছে, বা অনুরোধটি পুরোনো বা অজানা। আবার /remove পাঠান।",
     units=("দিন", "ঘণ্টা", "মিনিট"),
     seconds_unit="সেকেন্ড",
     last_of_list=" বা ",

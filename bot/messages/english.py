@@ -125,6 +125,17 @@ EN = Texts(
         " cannot be found yet. Send /reindex."
     ),
     corpus_changed_cli="The corpus changed since the index was built; run `sondhani index` to search new articles.",
+    remove_usage="Give the id of the article to remove: <code>/remove ID</code> (/sources shows the ids).",
+    remove_ask=(
+        "⚠️ Remove «{label}» (<code>{doc_id}</code>, file <code>{file}</code>) from the corpus?\n"
+        "The file is not deleted: it is moved to <code>removed/</code> in the state directory, then the index is"
+        " updated."
+    ),
+    remove_button="Remove",
+    remove_cancelled="Nothing changed: «{label}» stays in the corpus.",
+    remove_done="🗑 «{label}» was taken out of the corpus (<code>{moved}</code>); re-indexing…",
+    remove_refused="Not removed: {reason}",
+    remove_gone="This removal was decided already, or the request is old or unknown. Send /remove again.",
     units=("d", "h", "min"),
     seconds_unit="s",
     last_of_list=" and ",

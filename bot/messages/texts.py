@@ -92,6 +92,13 @@ class Texts:
     latest_line: str  # {n} {title} {meta}
     corpus_changed: str  # the corpus changed since the index was built (an admin's no-answer)
     corpus_changed_cli: str  # the same under `sondhani ask`'s no-answer
+    remove_usage: str
+    remove_ask: str  # {label} {doc_id} {file}: confirm with a button
+    remove_button: str
+    remove_cancelled: str
+    remove_done: str  # {label} {moved}: then the re-index progress
+    remove_refused: str  # {reason}
+    remove_gone: str  # a button whose removal was decided already, expired, or never asked
     units: tuple[str, str, str]  # days, hours, minutes
     seconds_unit: str
     last_of_list: str  # joins the last two items of a list: " বা ", " and "

@@ -445,3 +445,19 @@ def test_ask_after_the_corpus_changed_says_so(tmp_path: Path) -> None:
     assert stale.returncode == 0 and "the corpus changed since the index was built" in stale.stderr
     assert "সূচি তৈরির পর সংগ্রহ বদলেছে" in stale.stdout
     assert json.loads(_sondhani(["status", "--json"], env).stdout)["corpus_changed_since_index"] is True
+
+
+def test_remove_moves_the_file_aside_and_the_index_forgets_it(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    corpus, state = Path(env["SONDHANI_DATA_DIR"]), Path(env["SONDHANI_STATE_DIR"])
+    assert _sondhani(["index"], env).returncode == 0
+    unknown = _sondhani(["remove", "no-such-id"], env)
+    assert unknown.returncode == 2 and "no article with the id 'no-such-id'" in unknown.stderr
+    done = _sondhani(["remove", "004_929bea25c59513b1"], env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("removed: কিমকে পুতিনের চিঠি | 004_929bea25c59513b1 |") and "1 removed" in done.stderr
+    assert not (corpus / "004_929bea25c59513b1.md").exists()
+    (moved,) = (state / "removed").iterdir()
+    assert moved.name.endswith("-004_929bea25c59513b1.md")
+    listed = _sondhani(["articles"], env).stdout
+    assert "004_929bea25c59513b1" not in listed and len(listed.splitlines()) == 4
