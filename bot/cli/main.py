@@ -36,6 +36,7 @@ LOCKED_HINTS = {
     "latest": "if that is the bot, send it /latest",
     "status": "if that is the bot, send it /status",
     "remove": "if that is the bot, send it /remove with the id",
+    "restore": "restore into a state directory no process uses",
 }
 
 
@@ -184,6 +185,28 @@ def _parser() -> argparse.ArgumentParser:
         "left alone: remove the article's line from it instead. To undo, move the file back and index.",
     )
     remove.add_argument("id", metavar="ID", help="the article's id")
+
+    backup = command(
+        "backup",
+        "back the state directory up into DIR (works while the bot runs)",
+        "bot.cli.backup:cmd_backup",
+        "  sondhani backup /var/backups/sondhani/$(date +%F)",
+        "Copies the index catalog (with the embedding cache) and the bot's database with SQLite's online\n"
+        "backup API, plus feeds.json and removed/. DIR must be new or empty. The corpus folder is not\n"
+        "copied: back it up with your files.",
+    )
+    backup.add_argument("dir", type=Path, metavar="DIR", help="a new or empty directory")
+
+    restore = command(
+        "restore",
+        "restore a backup into an empty SONDHANI_STATE_DIR, then rebuild the index from the corpus",
+        "bot.cli.backup:cmd_restore",
+        "  SONDHANI_STATE_DIR=data/state sondhani restore /var/backups/sondhani/2026-12-01",
+        "The lexical index and the vectors are not in a backup: they are rebuilt from the corpus, with\n"
+        "the restored embedding cache (nothing is embedded again). Expect one warning that the index named\n"
+        "in the catalog is missing before it is rebuilt.",
+    )
+    restore.add_argument("dir", type=Path, metavar="DIR", help="a directory `sondhani backup` wrote")
 
     add = command(
         "add",

@@ -461,3 +461,44 @@ def test_remove_moves_the_file_aside_and_the_index_forgets_it(tmp_path: Path) ->
     assert moved.name.endswith("-004_929bea25c59513b1.md")
     listed = _sondhani(["articles"], env).stdout
     assert "004_929bea25c59513b1" not in listed and len(listed.splitlines()) == 4
+
+
+def _answers(env: dict[str, str], questions: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    asked = _sondhani(["ask", "--json", "-k", "3"], env, stdin=questions)
+    assert asked.returncode == 0, asked.stderr
+    rows = [json.loads(line) for line in asked.stdout.splitlines()]
+    return [(r["question"], [(h["doc_id"], h["highlight"]) for h in r["results"]]) for r in rows]
+
+
+def test_backup_while_the_state_is_held_and_restore_into_an_empty_state_dir(tmp_path: Path) -> None:
+    import sqlite3
+
+    env = _env(tmp_path)
+    assert _sondhani(["index"], env).returncode == 0
+    state = Path(env["SONDHANI_STATE_DIR"])
+    with sqlite3.connect(state / "bot.sqlite3") as db:  # the bot's database, as a running bot leaves it
+        db.execute("CREATE TABLE questions (question TEXT)")
+        db.execute("INSERT INTO questions VALUES ('কত?')")
+    (state / "feeds.json").write_text('{"feeds": []}', "utf-8")
+    lines = (REPO / "data" / "eval" / "questions.jsonl").read_text("utf-8").splitlines()[:12]
+    questions = "".join(json.loads(line)["question"] + "\n" for line in lines)
+    before = _answers(env, questions)
+    assert sum(bool(hits) for _, hits in before) >= 10
+
+    backup = tmp_path / "backup"
+    with SearchEngine.open(_lexical_config(env)):  # another process (the bot) holds the state directory
+        done = _sondhani(["backup", str(backup)], env)
+    assert done.returncode == 0, done.stderr
+    assert {"catalog.sqlite3", "bot.sqlite3", "feeds.json", "manifest.json"} <= {p.name for p in backup.iterdir()}
+    again = _sondhani(["backup", str(backup)], env)
+    assert again.returncode == 2 and "not an empty directory" in again.stderr
+
+    fresh = dict(env, SONDHANI_STATE_DIR=str(tmp_path / "restored"))
+    restored = _sondhani(["restore", str(backup)], fresh)
+    assert restored.returncode == 0 and "Traceback" not in restored.stderr, restored.stderr
+    assert "(0 embedded this run)" in restored.stdout or "passages:" in restored.stdout
+    assert _answers(fresh, questions) == before
+    with sqlite3.connect(tmp_path / "restored" / "bot.sqlite3") as db:
+        assert db.execute("SELECT question FROM questions").fetchall() == [("কত?",)]
+    into_used = _sondhani(["restore", str(backup)], fresh)
+    assert into_used.returncode == 2 and "not an empty directory" in into_used.stderr
