@@ -14,6 +14,7 @@ from bot.jobs.reindex import Reindexer
 from bot.messages.language import texts_for
 from bot.messages.texts import Texts
 from bot.ratelimit import UserRateLimiter
+from bot.removal import PendingRemoval
 from bot.settings import Settings
 from bot.store import Store
 from retrieval import SearchEngine
@@ -37,6 +38,9 @@ class Services:
     search_k: int = SEARCH_K
     qid_key: bytes = b""  # signs answer ids (bot.qids), so a forged button id is refused without work
     started_at: float = field(default_factory=time.monotonic)
+    # /remove questions awaiting the admin's button, by the token in their callback data. In memory: after
+    # a restart (or on another replica) the button says to send /remove again.
+    removals: dict[str, PendingRemoval] = field(default_factory=dict)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

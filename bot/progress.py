@@ -1,7 +1,10 @@
 """Indexing progress shared by the bot's progress message and the command line's: the embedding rate
-and the time left. Telegram-free, so `sondhani index` never imports python-telegram-bot."""
+and the time left, and the plain progress lines of a command whose stderr is not a terminal.
+Telegram-free, so `sondhani index` never imports python-telegram-bot."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 
 class EmbeddingPace:
@@ -28,3 +31,37 @@ class EmbeddingPace:
         if now > started and done > done_then:
             self.rate = (done - done_then) / (now - started)
             self.left = max(total - done, 0) / self.rate
+
+
+PLAIN_INTERVAL = 5.0  # seconds between two progress lines on a stderr that is not a terminal
+
+
+class PlainProgress:
+    """Progress for a stderr that is not a terminal (a log file, journald, CI): one plain line when a
+    stage starts or ends, and otherwise at most one every `interval` seconds:
+    "embedding: 640/2000 passages, 41.3 passages/s, 00:33 left"."""
+
+    def __init__(self, write: Callable[[str], None], interval: float = PLAIN_INTERVAL) -> None:
+        self._write, self._interval = write, interval
+        self._last: tuple[str, float] | None = None  # (stage, time) of the last line written
+        self.pace = EmbeddingPace()
+
+    def update(self, done: int, total: int, stage: str, now: float) -> None:
+        """Take one report; write a line when it is due."""
+        if stage == "embedding":
+            self.pace.update(done, total, now)
+        new_stage = self._last is None or self._last[0] != stage
+        if not (new_stage or done >= total or now - (self._last[1] if self._last else now) >= self._interval):
+            return
+        self._last = (stage, now)
+        line = f"{stage}: {done}/{total} passages"
+        if stage == "embedding" and self.pace.rate is not None and self.pace.left is not None:
+            line += f", {self.pace.rate:.1f} passages/s, {clock(self.pace.left)} left"
+        self._write(line)
+
+
+def clock(seconds: float) -> str:
+    """A duration as tqdm shows it: "05:07", "1:02:03"."""
+    whole = max(int(round(seconds)), 0)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"

@@ -15,10 +15,10 @@ import regex
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from bot.messages import answer_labels
+from bot.messages import answer_labels, citations
 from bot.messages.bengali import BN
 from bot.messages.texts import Texts, bn_digits
-from retrieval import BENGALI_MONTHS, ArticleInfo, Hit, sentence_ends
+from retrieval import ArticleInfo, Hit, sentence_ends
 
 MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096 UTF-16 code units
 PASSAGE_MAX = 1200  # raw characters of one passage shown, however much room is left
@@ -29,6 +29,7 @@ PAGE_PATTERN = r"^p:(\w+):(\d+)$"
 FEEDBACK_PATTERN = r"^f:(\w+):([ud])$"
 SOURCES_PATTERN = r"^s:(\d+)$"
 UPLOAD_PATTERN = r"^u:([A-Za-z0-9]{8}):([rc])$"  # replace / cancel a held upload
+REMOVE_PATTERN = r"^x:([0-9a-f]{8}):([yc])$"  # confirm / cancel an admin's /remove
 
 
 def tg_len(text: str) -> int:
@@ -99,14 +100,9 @@ def excerpt(text: str, highlight: str, budget: int) -> tuple[str, str, str]:
     return cut_start(before, before_share), highlight, cut_end(after, after_share)
 
 
-def format_date(published: str | None) -> str:
-    """An ISO date as "১২ মার্চ ২০২৪"; anything else as given."""
-    if not published:
-        return ""
-    parts = published[:10].split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
-        return f"{bn_digits(int(parts[2]))} {BENGALI_MONTHS[int(parts[1]) - 1]} {bn_digits(parts[0])}"
-    return published
+def format_date(published: str | None, texts: Texts = BN) -> str:
+    """An ISO date as "১২ মার্চ ২০২৪" (in English texts "12 March 2024"); anything else as given."""
+    return citations.format_date(published, texts.lang)
 
 
 def _is_web_link(url: str | None) -> bool:
@@ -128,6 +124,26 @@ def headline(hit: Hit, texts: Texts = BN) -> str:
     return " · ".join(p for p in (shorten(hit.source or "", 100) or texts.untitled, format_date(hit.published)) if p)
 
 
+ALSO_SHOWN = 5  # other outlets named under a passage at most; "…" stands for the rest
+
+
+def also_line(hit: Hit) -> str:
+    """ "আরও প্রকাশ করেছে: <a>outlet</a>, outlet": other outlets' reports of the story, linked when known."""
+    shown: list[str] = []
+    seen: set[str] = set()
+    for c in hit.also:
+        name = shorten(c.source or "", 60) or shorten(citations.article_label(c.title, None, c.published, BN), 60)
+        if name in seen:
+            continue
+        seen.add(name)
+        link = c.url if _is_web_link(c.url) else None
+        shown.append(f'<a href="{html.escape(link, quote=True)}">{esc(name)}</a>' if link else esc(name))
+    if not shown:
+        return ""
+    more = [ELLIPSIS] if len(shown) > ALSO_SHOWN else []
+    return answer_labels.ALSO_REPORTED.format(outlets=", ".join(shown[:ALSO_SHOWN] + more))
+
+
 def _hit_block(hit: Hit, number: int, budget: int) -> str:
     """One passage with its citation; the passage trimmed to `budget` raw characters."""
     before, bold, after = excerpt(hit.text, hit.highlight, budget)
@@ -141,6 +157,8 @@ def _hit_block(hit: Hit, number: int, budget: int) -> str:
         lines.append(passage)
     if _is_web_link(hit.url):
         lines.append(f'🔗 <a href="{html.escape(hit.url or "", quote=True)}">{answer_labels.ANSWER_LINK}</a>')
+    if also := also_line(hit):
+        lines.append(also)
     return "\n".join(lines)
 
 
@@ -228,8 +246,10 @@ def answer_keyboard(qid: str, page: int, pages: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in (nav, votes) if row])
 
 
-def sources_page(articles: Sequence[ArticleInfo], page: int, per_page: int, texts: Texts) -> str:
-    """One page of the indexed-article list."""
+def sources_page(
+    articles: Sequence[ArticleInfo], page: int, per_page: int, texts: Texts, *, with_ids: bool = False
+) -> str:
+    """One page of the indexed-article list; with_ids (for admins) adds each article's id, as /remove takes it."""
     if not articles:
         return texts.sources_empty
     pages = page_count(len(articles), per_page)
@@ -240,11 +260,31 @@ def sources_page(articles: Sequence[ArticleInfo], page: int, per_page: int, text
         lines.append(
             texts.sources_line.format(
                 n=texts.num(n),
-                title=esc(shorten(art.title or art.doc_id, 120)),
+                title=esc(
+                    shorten(citations.article_label(art.title, None, None, texts) if art.title else texts.untitled, 120)
+                ),
                 outlet=esc(shorten(art.source or "—", 60)),
-                date=esc(format_date(art.published) or "—"),
+                date=esc(format_date(art.published, texts) or "—"),
             )
+            + (f" · <code>{esc(art.doc_id)}</code>" if with_ids else "")
         )
+    return "\n".join(lines)
+
+
+def latest_page(articles: Sequence[ArticleInfo], topic: str | None, texts: Texts) -> str:
+    """/latest: the newest articles (about a topic), newest first, each with its outlet, date and link."""
+    if not articles:
+        return texts.latest_empty
+    head = texts.latest_topic_header.format(topic=esc(shorten(topic, 100))) if topic else texts.latest_header
+    lines = [head]
+    for n, art in enumerate(articles, start=1):
+        label = esc(
+            shorten(citations.article_label(art.title, None, None, texts) if art.title else texts.untitled, 150)
+        )
+        if _is_web_link(art.url):
+            label = f'<a href="{html.escape(art.url or "", quote=True)}">{label}</a>'
+        meta = " · ".join(p for p in (shorten(art.source or "", 60), format_date(art.published, texts)) if p)
+        lines.append(texts.latest_line.format(n=texts.num(n), title=label, meta=esc(meta or "—")))
     return "\n".join(lines)
 
 
@@ -256,6 +296,18 @@ def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
     if page + 1 < pages:
         nav.append(InlineKeyboardButton(answer_labels.BUTTON_NEXT, callback_data=f"s:{page + 1}"))
     return InlineKeyboardMarkup([nav]) if nav else None
+
+
+def remove_keyboard(token: str, texts: Texts) -> InlineKeyboardMarkup:
+    """Remove / Cancel under an admin's /remove."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.remove_button, callback_data=f"x:{token}:y"),
+                InlineKeyboardButton(texts.upload_cancel_button, callback_data=f"x:{token}:c"),
+            ]
+        ]
+    )
 
 
 def upload_keyboard(token: str, texts: Texts) -> InlineKeyboardMarkup:

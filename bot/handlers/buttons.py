@@ -12,7 +12,7 @@ import logging
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext, Services, query_of, texts
+from bot.context import BotContext, Services, is_admin, query_of, texts
 from bot.handlers.general import SOURCES_PER_PAGE
 from bot.qids import is_signed
 from bot.render import answer_keyboard, answer_page, page_count, question_shown, sources_keyboard, sources_page
@@ -157,7 +157,8 @@ async def sources_page_button(update: Update, context: BotContext) -> None:
     pages = page_count(len(articles), SOURCES_PER_PAGE)
     page = min(int(context.matched()[0]), pages - 1)
     await query.answer()
-    await _show(update, sources_page(articles, page, SOURCES_PER_PAGE, t), sources_keyboard(page, pages))
+    text = sources_page(articles, page, SOURCES_PER_PAGE, t, with_ids=is_admin(update, context))
+    await _show(update, text, sources_keyboard(page, pages))
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

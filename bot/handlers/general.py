@@ -1,4 +1,4 @@
-"""Public commands that work in any chat: /start, /help, /sources, and unknown commands."""
+"""Public commands that work in any chat: /start, /help, /sources, /latest, and unknown commands."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import asyncio
 
 from telegram import Update
 
-from bot.context import BotContext, message_of, texts
-from bot.render import esc, page_count, sources_keyboard, sources_page
+from bot.context import BotContext, is_admin, message_of, texts
+from bot.render import esc, latest_page, page_count, sources_keyboard, sources_page
 
 SOURCES_PER_PAGE = 10
+LATEST_LIMIT = 10  # articles /latest lists
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -29,8 +30,16 @@ async def sources(update: Update, context: BotContext) -> None:
     articles = await asyncio.to_thread(context.services.engine.articles)
     pages = page_count(len(articles), SOURCES_PER_PAGE)
     await message_of(update).reply_text(
-        sources_page(articles, 0, SOURCES_PER_PAGE, texts(update)), reply_markup=sources_keyboard(0, pages)
+        sources_page(articles, 0, SOURCES_PER_PAGE, texts(update), with_ids=is_admin(update, context)),
+        reply_markup=sources_keyboard(0, pages),
     )
+
+
+async def latest(update: Update, context: BotContext) -> None:
+    """/latest [topic]: the newest indexed articles (about the topic), newest first, with links."""
+    topic = " ".join(context.args or []).strip() or None
+    found = await asyncio.to_thread(context.services.engine.latest, topic, LATEST_LIMIT)
+    await message_of(update).reply_text(latest_page(found, topic, texts(update)))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

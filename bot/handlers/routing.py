@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot import render
 from bot.context import BotContext
-from bot.handlers import admin, buttons, feed_status, general, groups, inline, links, private
+from bot.handlers import admin, buttons, feed_status, general, groups, inline, links, private, removal
 from bot.settings import Settings
 
 # What a private chat sends that is not text: answered with "type your question" instead of silence.
@@ -43,12 +43,14 @@ def update_handlers(settings: Settings) -> list[BaseHandler[Any, BotContext, Any
         CommandHandler("start", general.start, filters=new),
         CommandHandler("help", general.help_command, filters=new),
         CommandHandler("sources", general.sources, filters=new),
+        CommandHandler("latest", general.latest, filters=new),
         CommandHandler("ask", groups.ask),
         CommandHandler("reindex", admin.reindex, filters=new),
         CommandHandler("status", admin.status, filters=new),
         CommandHandler("stats", admin.stats, filters=new),
         CommandHandler("add", links.add_command, filters=new),
         CommandHandler("feeds", feed_status.feeds_command, filters=new),
+        CommandHandler("remove", removal.remove_command, filters=new),
         MessageHandler(private_chat & new & filters.Document.ALL, admin.upload),
         MessageHandler(private_chat & new & filters.COMMAND, general.unknown_command),
         # An admin's link is fetched; anyone else's stays a question and is never fetched.
@@ -61,6 +63,7 @@ def update_handlers(settings: Settings) -> list[BaseHandler[Any, BotContext, Any
         CallbackQueryHandler(buttons.feedback, pattern=render.FEEDBACK_PATTERN),
         CallbackQueryHandler(buttons.sources_page_button, pattern=render.SOURCES_PATTERN),
         CallbackQueryHandler(admin.upload_decision, pattern=render.UPLOAD_PATTERN),
+        CallbackQueryHandler(removal.remove_decision, pattern=render.REMOVE_PATTERN),
         CallbackQueryHandler(buttons.unknown_button),  # after every pattern: whatever else is pressed
         InlineQueryHandler(inline.inline_query),
         ChosenInlineResultHandler(inline.chosen_result),

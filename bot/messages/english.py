@@ -1,5 +1,5 @@
-"""The interface in English, for users whose Telegram language is English. A no-answer keeps its
-Bengali first line: the answers themselves are always Bengali."""
+"""The interface in English, for users whose Telegram language is English: every reply in one language
+(a no-answer too). The passages of an answer, and its labels, stay Bengali like the articles."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ EN = Texts(
         "• Use the buttons for more answers; tell me with 👍 / 👎 whether an answer helped.\n"
         "• In groups: <code>/ask your question</code>, or reply to one of my answers.\n"
         "• In any chat: type <code>@{bot} your question</code> and pick a result.\n"
-        "• /sources lists the articles I answer from."
+        "• /sources lists the articles I answer from.\n"
+        "• /latest lists the newest articles; <code>/latest topic</code> the newest about a topic."
     ),
     ask_usage=(
         "Put the question right after the command, e.g.\n<code>/ask উত্তর কোরিয়া ওনসানের বৈঠকটিকে কোন নামে বর্ণনা করে?</code>"
@@ -31,10 +32,7 @@ EN = Texts(
     no_words="I found no words in that. Please type your question.",
     non_text="I can only read typed questions, not photos, stickers or voice. Please type it.",
     rate_limited="That is a lot of questions in one minute. Please try again in {seconds} seconds.",
-    no_answer=(
-        "দুঃখিত, এই প্রশ্নের উত্তর আমার সংবাদ-সংগ্রহে খুঁজে পাইনি।\n"
-        "Nothing in the news corpus answers this. Try other words, or name the person, place or event."
-    ),
+    no_answer="Sorry, nothing in the news corpus answers this. Try other words, or name the person, place or event.",
     no_answer_because={
         "chatter": "Hello! Send me any question about the news, e.g. When did Putin visit North Korea?",
         "no_words": "The question has no words to search for.",
@@ -116,6 +114,28 @@ EN = Texts(
     dense_off="off",
     inline_no_answer="No answer found: try other words",
     untitled="Untitled report",
+    no_answer_short="No answer found",
+    also_reported="Also reported by: {outlets}",
+    latest_header="<b>Latest articles</b>",
+    latest_topic_header="<b>Latest articles: {topic}</b>",
+    latest_empty="No indexed article is about that.",
+    latest_line="{n}. {title} — {meta}",
+    corpus_changed=(
+        "⚠️ Files were added, changed or removed in the corpus since the index was built: new articles"
+        " cannot be found yet. Send /reindex."
+    ),
+    corpus_changed_cli="The corpus changed since the index was built; run `sondhani index` to search new articles.",
+    remove_usage="Give the id of the article to remove: <code>/remove ID</code> (/sources shows the ids).",
+    remove_ask=(
+        "⚠️ Remove «{label}» (<code>{doc_id}</code>, file <code>{file}</code>) from the corpus?\n"
+        "The file is not deleted: it is moved to <code>removed/</code> in the state directory, then the index is"
+        " updated."
+    ),
+    remove_button="Remove",
+    remove_cancelled="Nothing changed: «{label}» stays in the corpus.",
+    remove_done="🗑 «{label}» was taken out of the corpus (<code>{moved}</code>); re-indexing…",
+    remove_refused="Not removed: {reason}",
+    remove_gone="This removal was decided already, or the request is old or unknown. Send /remove again.",
     units=("d", "h", "min"),
     seconds_unit="s",
     last_of_list=" and ",

@@ -84,6 +84,21 @@ class Texts:
     dense_off: str
     inline_no_answer: str
     untitled: str  # heads a result whose article states no title, outlet or date
+    no_answer_short: str  # the command line's one-line no-answer, before the reason
+    also_reported: str  # {outlets}: other outlets' reports of the same story
+    latest_header: str
+    latest_topic_header: str  # {topic}
+    latest_empty: str
+    latest_line: str  # {n} {title} {meta}
+    corpus_changed: str  # the corpus changed since the index was built (an admin's no-answer)
+    corpus_changed_cli: str  # the same under `sondhani ask`'s no-answer
+    remove_usage: str
+    remove_ask: str  # {label} {doc_id} {file}: confirm with a button
+    remove_button: str
+    remove_cancelled: str
+    remove_done: str  # {label} {moved}: then the re-index progress
+    remove_refused: str  # {reason}
+    remove_gone: str  # a button whose removal was decided already, expired, or never asked
     units: tuple[str, str, str]  # days, hours, minutes
     seconds_unit: str
     last_of_list: str  # joins the last two items of a list: " বা ", " and "

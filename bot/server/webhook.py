@@ -3,10 +3,13 @@ only with Telegram's secret token in its header; every other request gets 403 an
 
 PTB's own webhook server refuses such requests too, but says so only at DEBUG level, so an operator
 running at INFO never learned that someone was forging updates. This one logs each refusal.
+
+The same server answers GET /healthz (200 while serving, 503 otherwise) for load balancers and monitors.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import json
@@ -21,7 +24,7 @@ import tornado.httpserver
 import tornado.web
 from telegram import Update
 
-from bot.context import BotApplication
+from bot.context import SERVICES_KEY, BotApplication, Services
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,38 @@ class _UpdateRequest(tornado.web.RequestHandler):
         await self.app.update_queue.put(update)
 
 
+HEALTH_PATH = "/healthz"
+
+
+class _Health(tornado.web.RequestHandler):
+    """GET /healthz for a load balancer or a monitor: 200 and a small JSON body while the bot runs and an
+    index serves, 503 (with the reason) otherwise. Says nothing a stranger could use: counts only."""
+
+    SUPPORTED_METHODS = ("GET",)
+
+    def initialize(self, app: BotApplication) -> None:
+        """Tornado hands every request the application."""
+        self.app = app
+
+    async def get(self) -> None:
+        """The engine's status, read off the event loop."""
+        services: Services = self.app.bot_data[SERVICES_KEY]
+        status = await asyncio.to_thread(services.engine.status)
+        serving = self.app.running and status.generation is not None and not services.shutdown.is_set()
+        body: dict[str, object] = {
+            "status": "ok" if serving else "unavailable",
+            "articles": status.articles,
+            "passages": status.passages,
+            "dense": status.dense_enabled,
+        }
+        if not serving:
+            body["reason"] = "stopping" if services.shutdown.is_set() or not self.app.running else "no index"
+        self.set_status(HTTPStatus.OK if serving else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body))
+
+
 class WebhookUnavailable(Exception):
     """The webhook server cannot listen where it is configured to (port taken, no such address)."""
 
@@ -77,7 +112,10 @@ class _WebhookApp(tornado.web.Application):
 async def serving(app: BotApplication, *, listen: str, port: int, path: str, secret: str) -> AsyncIterator[None]:
     """Serve POSTs to `path` on listen:port until exit; connections are closed on the way out."""
     route = re.escape("/" + path.strip("/")) + "/?" if path.strip("/") else "/?"
-    handlers: list[Any] = [(route, _UpdateRequest, {"app": app, "secret": secret})]
+    handlers: list[Any] = [
+        (re.escape(HEALTH_PATH), _Health, {"app": app}),  # first: a webhook at "/" matches only "/" anyway
+        (route, _UpdateRequest, {"app": app, "secret": secret}),
+    ]
     server = tornado.httpserver.HTTPServer(_WebhookApp(handlers))
     try:
         server.listen(port, address=listen)

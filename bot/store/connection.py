@@ -106,7 +106,7 @@ class Connection:
             questions = await self._execute("DELETE FROM questions WHERE asked_at < ?", (before,))
         self._next_prune = now + PRUNE_EVERY_SECONDS
         if questions:
-            log.info("Deleted %d question(s) older than %g days", questions, self.history_days)
+            log.debug("Deleted %d question(s) older than %g days", questions, self.history_days)  # retention, as set
         return questions
 
     async def _prune_if_due(self) -> None:

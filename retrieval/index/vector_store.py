@@ -219,7 +219,7 @@ def _purge_automatically(database: Path) -> None:
                         "UPDATE embeddings_queue_config SET config_json_str=? WHERE rowid=?",
                         (json.dumps(config), rowid),
                     )
-                    log.info("turned on the pruning of Chroma's write-ahead log")
+                    log.debug("turned on the pruning of Chroma's write-ahead log")  # routine, at first start
             db.commit()
         finally:
             db.close()

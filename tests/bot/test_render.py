@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import regex
 
 from bot import render
 from bot.messages.bengali import BN
 from bot.messages.english import EN
-from retrieval.records import ArticleInfo, Hit
+from retrieval.records import ArticleInfo, Citation, Hit
 from tests.support.fake_bot_api import parse_html
 
 SENTENCE = 'এটি একটি দীর্ঘ বাক্য, যেখানে <script> & "উদ্ধৃতি" আছে। '
@@ -159,7 +161,8 @@ def test_sources_page() -> None:
     ]
     html = render.sources_page(articles, 1, 10, BN)
     text, _ = parse_html(html)
-    assert "১১." in text and "খবর <11>" in text and "পাতা ২/২" in text and "doc10" in text
+    assert "১১." in text and "খবর <11>" in text and "পাতা ২/২" in text and "doc10" not in text
+    assert "১১. শিরোনামহীন প্রতিবেদন — আউটলেট, ২ জানুয়ারি ২০২৪" in text  # a label, never the file id
     assert render.sources_keyboard(0, 2) is not None and render.sources_keyboard(0, 1) is None
     assert render.sources_page([], 0, 10, BN) == BN.sources_empty
 
@@ -168,6 +171,20 @@ def test_format_date() -> None:
     assert render.format_date("2025-10-27") == "২৭ অক্টোবর ২০২৫"
     assert render.format_date("গত সপ্তাহে") == "গত সপ্তাহে"
     assert render.format_date(None) == ""
+    assert render.format_date("2025-10-27", EN) == "27 October 2025"
+
+
+def test_also_reported_names_each_other_outlet_once_with_its_link() -> None:
+    also = (
+        Citation("b", "শিরোনাম", "আউটলেট <খ>", "https://b.example/1", "2024-03-12"),
+        Citation("c", None, "আউটলেট গ", None, None),
+        Citation("d", None, "আউটলেট গ", "javascript:alert(1)", None),
+    )
+    h = dataclasses.replace(hit("বাক্য।", "বাক্য।"), also=also)
+    html = render.answer_page("q", [h], 0, 3)
+    text, entities = parse_html(html)
+    assert "আরও প্রকাশ করেছে: আউটলেট <খ>, আউটলেট গ" in text and "javascript" not in html
+    assert [e["url"] for e in entities if e["type"] == "text_link"][-1] == "https://b.example/1"
 
 
 def test_echoed_text_loses_bidirectional_controls() -> None:

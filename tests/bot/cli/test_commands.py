@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import fcntl
 import http.server
@@ -99,8 +100,28 @@ def test_untitled_results_are_headed_by_outlet_and_date_not_by_their_opening_wor
         opening = " ".join(passage.strip().lstrip("«").split()[:3])
         assert opening not in heading, f"{heading!r} repeats the passage's opening words"
     # 003 names its outlets and date but no title; 001 names nothing at all.
-    assert "আল জাজিরা, রয়টার্স, নিউইয়র্ক টাইমস, 2024-06-19" in headings
-    assert "untitled report" in headings
+    assert "আল জাজিরা, রয়টার্স, নিউইয়র্ক টাইমস · ১৯ জুন ২০২৪" in headings
+    assert "শিরোনামহীন প্রতিবেদন" in headings and not any("untitled" in h for h in headings)
+    # every line of a passage is indented, its source line too
+    assert all(line.startswith("   ") for line in lines if line.startswith("সূত্র") or "সূত্র:" in line)
+
+
+def test_ask_in_bengali_gives_its_reason_in_bengali_and_english_when_configured(tmp_path: Path) -> None:
+    question = "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?"
+    bengali = _sondhani(["ask", question], _env(tmp_path))
+    assert bengali.returncode == 0, bengali.stderr
+    reason = bengali.stdout.split("কোনো উত্তর পাওয়া যায়নি: ", 1)[1].splitlines()[0]
+    assert reason and not re.search(r"[A-Za-z]", reason), reason
+    english = _sondhani(["ask", question], _env(tmp_path, SONDHANI_LANGUAGE="en"))
+    assert "No answer found: " in english.stdout and "কোনো উত্তর" not in english.stdout
+
+
+def test_ask_joins_unquoted_words_into_one_question(tmp_path: Path) -> None:
+    words = "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?".split()
+    done = _sondhani(["ask", "--json", *words], _env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stdout.splitlines()
+    assert json.loads(line)["question"] == " ".join(words) and json.loads(line)["results"]
 
 
 @pytest.mark.slow
@@ -296,3 +317,188 @@ def test_a_held_state_directory_gets_a_hint_that_fits_the_command(
         refused = _sondhani(command, env)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and hint in refused.stderr
     assert ("/reindex" in refused.stderr) == (command[0] == "index")
+
+
+def test_a_state_dir_that_is_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    state = tmp_path / "state-file"
+    state.write_text("not a folder", "utf-8")
+    for command in (["index"], ["ask", "কত?"]):
+        done = _sondhani(command, _env(tmp_path, SONDHANI_STATE_DIR=str(state)))
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 1 and str(state) in done.stderr and "is a file" in done.stderr
+
+
+def test_an_eval_line_that_is_not_json_names_the_file_and_line(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    good = json.dumps({"id": "a", "question": "ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", "answers": ["২১"]})
+    questions.write_text(f"{good}\n\n{{'id': 'b'}}\n", "utf-8")
+    done = _sondhani(["eval", str(questions)], _env(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"sondhani: {questions}:3: not JSON") and done.stderr.count("\n") == 1
+    assert not (tmp_path / "state").exists()
+
+
+def test_version_is_the_package_version() -> None:
+    from importlib.metadata import version
+
+    done = _sondhani(["--version"], dict(os.environ))
+    assert done.returncode == 0 and done.stdout.strip() == f"sondhani {version('sondhani')}"
+
+
+def _subcommands() -> list[str]:
+    from bot.cli.main import _parser
+
+    (sub,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(sub.choices)
+
+
+@pytest.mark.parametrize("command", _subcommands())
+def test_every_subcommand_has_a_description_and_an_example(command: str) -> None:
+    done = _sondhani([command, "--help"], dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "example:\n  sondhani" in done.stdout
+        or "example:\n  SONDHANI_" in done.stdout
+        or ("example:\n  TELEGRAM_" in done.stdout)
+    ), done.stdout
+    assert done.stdout.split("\n\n")[1].strip(), "no description"
+
+
+def test_run_help_names_every_setting() -> None:
+    done = _sondhani(["run", "--help"], dict(os.environ))
+    for name in ("TELEGRAM_BOT_TOKEN", "SONDHANI_ADMIN_IDS", "SONDHANI_WEBHOOK_URL", "SONDHANI_LOG_LEVEL=INFO"):
+        assert name in done.stdout
+
+
+def test_eval_help_describes_the_file(tmp_path: Path) -> None:
+    done = _sondhani(["eval", "--help"], dict(os.environ))
+    assert "one JSON object a line" in done.stdout and '"question"' in done.stdout and "answers" in done.stdout
+
+
+def test_articles_latest_and_status_list_what_is_indexed(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    before = _sondhani(["articles"], env)
+    assert before.returncode == 1 and "nothing is indexed yet" in before.stderr
+    assert _sondhani(["index"], env).returncode == 0
+    listed = _sondhani(["articles"], env)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 5, listed.stderr
+    assert "000_43b20ac34654a04f | ১৬ আগস্ট ২০২৪ | স্যন্দন ডিজিটেল ডেস্ক |" in listed.stdout
+    assert listed.stdout.count("শিরোনামহীন প্রতিবেদন") == 3
+    since = _sondhani(["articles", "--since", "2024-08-01"], env)
+    assert sorted(line.split(" | ")[0][:3] for line in since.stdout.splitlines()) == ["000", "002"]
+    one = _sondhani(["articles", "--source", "সান নিউজ (Sunnews24x7)"], env)
+    assert [line.split(" | ")[0][:3] for line in one.stdout.splitlines()] == ["004"]
+    bad = _sondhani(["articles", "--since", "yesterday"], env)
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+    latest = _sondhani(["latest", "--limit", "2"], env)
+    assert [line.split(" | ")[0][:3] for line in latest.stdout.splitlines()] == ["002", "000"]
+    status = _sondhani(["status", "--json"], env)
+    shown = json.loads(status.stdout)
+    assert status.returncode == 0 and shown["articles"] == 5 and shown["passages"] > 5
+    assert shown["serving_index"] and shown["last_error"] is None and shown["corpus_changed_since_index"] is False
+
+
+def _index_on_a_terminal(env: dict[str, str]) -> str:
+    """What `sondhani index` draws on a terminal of 200 columns (tqdm draws only on one with a size)."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "index"], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=follower
+    ) as process:
+        os.close(follower)
+        screen = b""
+        with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+            while chunk := os.read(leader, 4096):
+                screen += chunk
+        os.close(leader)
+        assert process.wait(timeout=120) == 0
+    return screen.decode()
+
+
+def test_log_lines_on_a_terminal_are_printed_above_the_bar(tmp_path: Path) -> None:
+    screen = _index_on_a_terminal(_env(tmp_path))
+    frames = [frame for line in screen.split("\n") for frame in line.split("\r")]
+    logged = [frame for frame in frames if "serving index" in frame]
+    assert logged and any("passages |" in frame for frame in frames), screen
+    assert all(frame.lstrip().startswith("20") for frame in logged), logged  # a line of its own, not after the bar
+
+
+def test_progress_without_a_terminal_is_plain_lines(tmp_path: Path) -> None:
+    done = _sondhani(["index"], _env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    progress = [line for line in done.stderr.splitlines() if re.match(r"^(chunking|embedding|saving): ", line)]
+    assert progress and all(
+        re.fullmatch(r"\w+: \d+/\d+ passages(, [\d.]+ passages/s, [\d:]+ left)?", p) for p in progress
+    )
+    assert "\r" not in done.stderr and "\x1b" not in done.stderr
+
+
+def test_ask_after_the_corpus_changed_says_so(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert _sondhani(["index"], env).returncode == 0
+    question = "যমুনা নদীর উপর নতুন রেলসেতু কবে চালু হবে?"
+    fresh = _sondhani(["ask", question], env)
+    assert "corpus changed" not in fresh.stderr and "`sondhani index`" not in fresh.stdout
+    new = Path(env["SONDHANI_DATA_DIR"]) / "new.md"
+    new.write_text("---\ntitle: যমুনা রেলসেতু\n---\n\nযমুনা নদীর উপর নতুন রেলসেতু আগামী মাসে চালু হবে।\n", "utf-8")
+    stale = _sondhani(["ask", question], env)
+    assert stale.returncode == 0 and "the corpus changed since the index was built" in stale.stderr
+    assert "সূচি তৈরির পর সংগ্রহ বদলেছে" in stale.stdout
+    assert json.loads(_sondhani(["status", "--json"], env).stdout)["corpus_changed_since_index"] is True
+
+
+def test_remove_moves_the_file_aside_and_the_index_forgets_it(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    corpus, state = Path(env["SONDHANI_DATA_DIR"]), Path(env["SONDHANI_STATE_DIR"])
+    assert _sondhani(["index"], env).returncode == 0
+    unknown = _sondhani(["remove", "no-such-id"], env)
+    assert unknown.returncode == 2 and "no article with the id 'no-such-id'" in unknown.stderr
+    done = _sondhani(["remove", "004_929bea25c59513b1"], env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("removed: কিমকে পুতিনের চিঠি | 004_929bea25c59513b1 |") and "1 removed" in done.stderr
+    assert not (corpus / "004_929bea25c59513b1.md").exists()
+    (moved,) = (state / "removed").iterdir()
+    assert moved.name.endswith("-004_929bea25c59513b1.md")
+    listed = _sondhani(["articles"], env).stdout
+    assert "004_929bea25c59513b1" not in listed and len(listed.splitlines()) == 4
+
+
+def _answers(env: dict[str, str], questions: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    asked = _sondhani(["ask", "--json", "-k", "3"], env, stdin=questions)
+    assert asked.returncode == 0, asked.stderr
+    rows = [json.loads(line) for line in asked.stdout.splitlines()]
+    return [(r["question"], [(h["doc_id"], h["highlight"]) for h in r["results"]]) for r in rows]
+
+
+def test_backup_while_the_state_is_held_and_restore_into_an_empty_state_dir(tmp_path: Path) -> None:
+    import sqlite3
+
+    env = _env(tmp_path)
+    assert _sondhani(["index"], env).returncode == 0
+    state = Path(env["SONDHANI_STATE_DIR"])
+    with sqlite3.connect(state / "bot.sqlite3") as db:  # the bot's database, as a running bot leaves it
+        db.execute("CREATE TABLE questions (question TEXT)")
+        db.execute("INSERT INTO questions VALUES ('কত?')")
+    (state / "feeds.json").write_text('{"feeds": []}', "utf-8")
+    lines = (REPO / "data" / "eval" / "questions.jsonl").read_text("utf-8").splitlines()[:12]
+    questions = "".join(json.loads(line)["question"] + "\n" for line in lines)
+    before = _answers(env, questions)
+    assert sum(bool(hits) for _, hits in before) >= 10
+
+    backup = tmp_path / "backup"
+    with SearchEngine.open(_lexical_config(env)):  # another process (the bot) holds the state directory
+        done = _sondhani(["backup", str(backup)], env)
+    assert done.returncode == 0, done.stderr
+    assert {"catalog.sqlite3", "bot.sqlite3", "feeds.json", "manifest.json"} <= {p.name for p in backup.iterdir()}
+    again = _sondhani(["backup", str(backup)], env)
+    assert again.returncode == 2 and "not an empty directory" in again.stderr
+
+    fresh = dict(env, SONDHANI_STATE_DIR=str(tmp_path / "restored"))
+    restored = _sondhani(["restore", str(backup)], fresh)
+    assert restored.returncode == 0 and "Traceback" not in restored.stderr, restored.stderr
+    assert "(0 embedded this run)" in restored.stdout or "passages:" in restored.stdout
+    assert _answers(fresh, questions) == before
+    with sqlite3.connect(tmp_path / "restored" / "bot.sqlite3") as db:
+        assert db.execute("SELECT question FROM questions").fetchall() == [("কত?",)]
+    into_used = _sondhani(["restore", str(backup)], fresh)
+    assert into_used.returncode == 2 and "not an empty directory" in into_used.stderr

@@ -60,7 +60,7 @@ async def test_command_menus_public_for_all_admin_for_admins(bot: RunningBot) ->
     default = [c["command"] for c in bot.fake.commands[json.dumps({"type": "default"})]]
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"}, sort_keys=True)
     admins = [c["command"] for c in bot.fake.commands[admin_scope]]
-    assert set(default) == {"start", "help", "ask", "sources"}
+    assert set(default) == {"start", "help", "ask", "sources", "latest"}
     assert {"reindex", "status", "stats"} <= set(admins) and "reindex" not in default
 
 

@@ -167,3 +167,41 @@ async def test_a_taken_webhook_port_exits_1_with_one_line(
         assert await asyncio.to_thread(run_bot, settings) == 1
     errors = error_lines(caplog)
     assert len(errors) == 1 and f"127.0.0.1:{port}" in errors[0].getMessage() and not errors[0].exc_info
+
+
+def _webhook_settings(fake: FakeBotApi, corpus_dir: Path, state_dir: Path, port: int) -> Settings:
+    return make_settings(
+        fake,
+        corpus_dir,
+        state_dir,
+        webhook_url=f"http://127.0.0.1:{port}/sondhani-hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret="s3cret-token",
+    )
+
+
+async def test_healthz_is_200_with_counts_while_an_index_serves(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    async with start_bot(fake, _webhook_settings(fake, corpus_dir, tmp_path / "state", port)) as bot:
+        async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 200 and response.headers["Content-Type"] == "application/json"
+            body = await response.json()
+        status = bot.engine.status()
+        assert body == {"status": "ok", "articles": status.articles, "passages": status.passages, "dense": False}
+
+
+async def test_healthz_is_503_without_an_index(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> None:
+    port = free_port()
+    async with start_bot(fake, _webhook_settings(fake, corpus_dir, tmp_path / "state", port), index=False):
+        async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 503
+            assert await response.json() == {
+                "status": "unavailable",
+                "articles": 0,
+                "passages": 0,
+                "dense": False,
+                "reason": "no index",
+            }
