@@ -116,6 +116,10 @@ def _vectors(
         collection, count = None, -1
     if collection is None or count < serving.passages or count > expected + hidden.extra:
         found = "missing" if count < 0 else f"{count} of {serving.passages} vectors"
-        log.warning("the vectors of the index are lost (%s): lexical search until re-indexed", found)
+        log.warning(
+            "the vectors of the index are lost (%s): re-created from the embedding cache where it holds them, "
+            "else lexical search until re-indexed",
+            found,
+        )
         return None, True
     return collection, False
