@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -118,13 +119,21 @@ def last_line(text: str) -> str:
     return lines[-1][:200] if lines else "(nothing)"
 
 
+PROGRESS_LINE = re.compile(r"^[a-z ]+: \d+/\d+ ")  # "embedding: 32/300 passages, ...": a non-terminal's progress
+
+
 def operator_lines(stderr: str) -> list[str]:
-    """What an operator reads: warnings, errors and plain lines, not INFO logs or the index summary."""
+    """What an operator reads: warnings, errors and plain lines, not INFO logs, progress lines (printed
+    every few seconds when stderr is not a terminal) or the index summary."""
     summary = ("articles:", "passages:", "seconds:", "skipped ", "no index yet")
     return [
         line
         for line in stderr.splitlines()
-        if line.strip() and " INFO " not in line and " DEBUG " not in line and not line.startswith(summary)
+        if line.strip()
+        and " INFO " not in line
+        and " DEBUG " not in line
+        and not line.startswith(summary)
+        and not PROGRESS_LINE.match(line)
     ]
 
 
