@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 
 from bot.context import BotContext, Services, is_admin, message_of, query_of, texts
+from bot.link_texts import LinkTexts
+from bot.messages.citations import format_date
 from bot.messages.texts import Texts
 from bot.render import esc, upload_keyboard
 from bot.settings import Settings
@@ -263,12 +265,19 @@ def _chat_name(chat: ChatCount) -> str:
 
 
 def _when(moment: datetime | None, zone: ZoneInfo, t: Texts) -> str:
-    """A stored (UTC) time as local time in zone, named: "2024-03-10 00:30 Asia/Dhaka"."""
+    """A stored (UTC) time as local time in zone, named, in the reply's language:
+    "১০ মার্চ ২০২৪ ০০:৩০ Asia/Dhaka" / "10 March 2024 00:30 Asia/Dhaka"."""
     if moment is None:
         return t.never
     if moment.tzinfo is None:  # stored times are UTC
         moment = moment.replace(tzinfo=UTC)
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
+    return local_time(moment.astimezone(zone), t)
+
+
+def local_time(moment: datetime, t: Texts | LinkTexts) -> str:
+    """An aware time as "১০ মার্চ ২০২৪ ০০:৩০ Asia/Dhaka" in t's language (its zone's name as is)."""
+    zone = getattr(moment.tzinfo, "key", "UTC")
+    return f"{format_date(moment.date().isoformat(), t.lang)} {t.num(f'{moment:%H:%M}')} {zone}"
 
 
 def _version() -> str:

@@ -8,7 +8,7 @@ from typing import cast
 from telegram import Update
 
 from bot.context import BotContext, message_of
-from bot.handlers.admin import allowed
+from bot.handlers.admin import allowed, local_time
 from bot.jobs.feed_poller import FEEDS_KEY, FeedPoller
 from bot.link_texts import link_texts_for
 from bot.render import esc
@@ -35,8 +35,7 @@ async def feeds_command(update: Update, context: BotContext) -> None:
     for state in poller.states():
         when = t.feeds_never
         if state.last_poll:
-            moment = datetime.fromisoformat(state.last_poll.replace("Z", "+00:00")).astimezone(zone)
-            when = f"{moment:%Y-%m-%d %H:%M} {zone.key}"
+            when = local_time(datetime.fromisoformat(state.last_poll.replace("Z", "+00:00")).astimezone(zone), t)
         line = t.feeds_line.format(
             url=esc(state.url),
             when=esc(when),

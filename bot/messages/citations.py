@@ -36,13 +36,11 @@ def outlet_and_date(source: str | None, published: str | None, t: Texts) -> str:
 
 
 def article_label(title: str | None, source: str | None, published: str | None, t: Texts) -> str:
-    """What names an article: its title, else its outlet and date, else "untitled report" (with its
-    date when known), never a file id or the passage's own opening words."""
+    """What names an article: its title, else its outlet (or "untitled report") and its date when known,
+    as the bot heads an answer (bot.render.headline); never a file id or the passage's opening words."""
     if one_line(title):
         return one_line(title)
-    return outlet_and_date(source, published, t) or " · ".join(
-        p for p in (t.untitled, format_date(published, t.lang)) if p
-    )
+    return " · ".join(p for p in (one_line(source) or t.untitled, format_date(published, t.lang)) if p)
 
 
 def also_outlets(also: Sequence[Citation], t: Texts) -> list[str]:

@@ -502,3 +502,12 @@ def test_backup_while_the_state_is_held_and_restore_into_an_empty_state_dir(tmp_
         assert db.execute("SELECT question FROM questions").fetchall() == [("কত?",)]
     into_used = _sondhani(["restore", str(backup)], fresh)
     assert into_used.returncode == 2 and "not an empty directory" in into_used.stderr
+
+
+def test_eval_without_a_file_scores_the_bundled_questions(tmp_path: Path) -> None:
+    bundled = (REPO / "data" / "eval" / "questions.jsonl").read_text("utf-8").splitlines()
+    done = _sondhani(["eval", "--json"], _env(tmp_path))  # run from the checkout, as from a fresh clone
+    assert done.returncode == 0, done.stderr
+    scores = json.loads(done.stdout)
+    assert scores["overall"]["n"] + scores["no_answer"]["total"] == len([line for line in bundled if line.strip()])
+    assert scores["overall"]["hit@1"] > 0.5

@@ -16,7 +16,9 @@ import pytest
 from bot.jobs.reindex import progress_text
 from bot.messages import texts as language_texts
 from bot.messages.bengali import BN
+from bot.messages.citations import format_date
 from bot.messages.english import EN
+from bot.messages.texts import bn_digits
 from bot.progress import EmbeddingPace
 from bot.store.question_log import QuestionRecord
 from retrieval.records import IndexStage
@@ -160,7 +162,7 @@ async def test_status_shows_engine_state(bot: RunningBot) -> None:
     text = reply["text"]
     assert "খবর: ৫" in text and "অনুচ্ছেদ: " in text
     assert "ভেক্টর-অনুসন্ধান: বন্ধ" in text and "SONDHANI_DENSE=off" in text
-    assert "শেষ সূচি: 20" in text and "Asia/Dhaka (" in text  # a date in the default zone, not "never"
+    assert re.search(r"শেষ সূচি: [০-৯]+ \S+ [০-৯]{4} [০-৯]{2}:[০-৯]{2} Asia/Dhaka \(", text), text  # Bengali date
     assert "চালু আছে:" in text and "সংস্করণ:" in text
 
 
@@ -202,8 +204,10 @@ async def test_stats_days_and_status_time_follow_the_configured_zone(
         indexed = bot.engine.status().last_indexed_at
         assert indexed is not None
         status = (await bot.command("/status", user=admin(bot)))["text"]
-        assert f"শেষ সূচি: {indexed.astimezone(kolkata):%Y-%m-%d %H:%M} Asia/Kolkata (" in status
-        assert f"{indexed.astimezone(UTC):%H:%M}" not in status  # not UTC's clock: Kolkata is 5:30 ahead
+        local = indexed.astimezone(kolkata)
+        shown = f"{format_date(local.date().isoformat())} {bn_digits(f'{local:%H:%M}')} Asia/Kolkata ("
+        assert f"শেষ সূচি: {shown}" in status, status
+        assert bn_digits(f"{indexed.astimezone(UTC):%H:%M}") not in status  # not UTC's clock: Kolkata is 5:30 ahead
 
 
 def test_embedding_pace_is_measured_from_the_second_report() -> None:
