@@ -24,9 +24,10 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     added: list[AddedArticle] = []
     refused = 0
     with SearchEngine.open(settings.engine_config()) as engine:  # first: refuses while the bot holds the state
+        known = engine.known_articles()  # duplicate checks from the index, not a read of every file
         for url in args.urls:
             try:
-                added.append(add_from_url(settings.data_dir, url, policy))
+                added.append(add_from_url(settings.data_dir, url, policy, known=known))
             except PageRefused as exc:
                 print(f"sondhani: not added: {url}: {exc}", file=sys.stderr)
                 refused += 1
@@ -75,6 +76,7 @@ def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
             settings.fetch_policy(),
             pages_per_host=settings.feed_pages_per_host,
             host_delay=settings.feed_host_delay_seconds,
+            known=engine.known_articles(),
         )
         if report.added or not engine.has_index():
             print(format_index_report(index_with_progress(engine)), file=sys.stderr)

@@ -67,9 +67,14 @@ async def add_links(update: Update, context: BotContext, urls: list[str]) -> Non
     reply = await message.reply_text(t.fetching, do_quote=True)
     added: list[AddedArticle] = []
     lines: list[str] = []
+    known = await asyncio.to_thread(svc.engine.known_articles)  # duplicates from the index, not every file
     for url in urls:
         try:
-            added.append(await asyncio.to_thread(add_from_url, svc.settings.data_dir, url, svc.settings.fetch_policy()))
+            added.append(
+                await asyncio.to_thread(
+                    add_from_url, svc.settings.data_dir, url, svc.settings.fetch_policy(), None, known
+                )
+            )
         except PageRefused as exc:
             log.info("Link not added: %s: %s", url, exc)
             lines.append(t.refused.format(url=esc(url[:300]), reason=esc(str(exc)[:500])))

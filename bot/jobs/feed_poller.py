@@ -62,15 +62,19 @@ class FeedPoller:
             return None
         async with self._lock:
             s = self.settings
-            report = await asyncio.to_thread(
-                poll_feeds,
-                list(s.feeds),
-                s.data_dir,
-                self.state_path,
-                s.fetch_policy(),
-                pages_per_host=s.feed_pages_per_host,
-                host_delay=s.feed_host_delay_seconds,
-            )
+
+            def poll_once() -> PollReport:  # in a worker thread: the duplicate checks read the catalog
+                return poll_feeds(
+                    list(s.feeds),
+                    s.data_dir,
+                    self.state_path,
+                    s.fetch_policy(),
+                    pages_per_host=s.feed_pages_per_host,
+                    host_delay=s.feed_host_delay_seconds,
+                    known=self._engine.known_articles(),
+                )
+
+            report = await asyncio.to_thread(poll_once)
             if report.added or self._index_pending:
                 await self._index()
             errors = sum(1 for feed in report.feeds if feed.error)
