@@ -262,27 +262,18 @@ class CatalogReader:
     def lacking_identity(self, seq: int) -> int:
         """Visible articles written before identities were recorded (a catalog from an older version)."""
         where = VISIBLE.format(t="a")
-        return int(
-            self._db()
-            .execute(
-                f"SELECT COUNT(*) FROM articles a LEFT JOIN identities i ON i.article = a.id WHERE {where} "
-                "AND i.article IS NULL",
-                (seq, seq),
-            )
-            .fetchone()[0]
+        return self._count(
+            f"FROM articles a LEFT JOIN identities i ON i.article = a.id WHERE {where} AND i.article IS NULL",
+            (seq, seq),
         )
 
     def uncached_passages(self, seq: int, model: str) -> int:
         """Visible passages whose vector for this model is not in the embedding cache."""
         where = VISIBLE.format(t="p")
-        return int(
-            self._db()
-            .execute(
-                f"SELECT COUNT(*) FROM passages p WHERE {where} AND NOT EXISTS "
-                "(SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash = p.text_hash)",
-                (seq, seq, model),
-            )
-            .fetchone()[0]
+        return self._count(
+            f"FROM passages p WHERE {where} AND NOT EXISTS "
+            "(SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash = p.text_hash)",
+            (seq, seq, model),
         )
 
     def recorded_files(self) -> dict[str, tuple[int, int]]:
@@ -291,7 +282,11 @@ class CatalogReader:
 
     def article_count(self, seq: int, *, source: str | None = None, since: str | None = None) -> int:
         where, params = article_filter(seq, source, since)
-        return int(self._db().execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
+        return self._count(f"FROM articles a WHERE {where}", params)
+
+    def _count(self, rest: str, params: tuple[Any, ...]) -> int:
+        """SELECT COUNT(*) with this FROM ... WHERE ... part."""
+        return int(self._db().execute(f"SELECT COUNT(*) {rest}", params).fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
