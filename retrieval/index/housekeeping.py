@@ -59,9 +59,17 @@ def remove_unused(state_dir: Path, catalog: Catalog, chroma: ChromaStore | None,
     for name in chroma.stores():
         if name not in keep:
             chroma.drop(name)
-    dropped = chroma.collect_orphans(keep)
-    if dropped:  # found nothing wrong is the usual case: say it only at DEBUG
-        log.debug("removed %d Chroma collection(s)/folder(s) no serving index owns", len(dropped))
+    _log_orphans(chroma.collect_orphans(keep))
+
+
+def _log_orphans(dropped: list[str]) -> None:
+    """Segment folders Chroma leaves behind after a collection is dropped are routine (DEBUG); a whole
+    collection no index of this state directory names (a lost catalog's, another instance's) is not (INFO)."""
+    collections = [name for name in dropped if name.startswith("passages_")]
+    if collections:
+        log.info("removed %d Chroma collection(s) no index of this state directory owns", len(collections))
+    if len(dropped) > len(collections):
+        log.debug("removed %d Chroma segment folder(s) no live collection uses", len(dropped) - len(collections))
 
 
 def _remove_folders(parent: Path, keep: set[str]) -> list[str]:
