@@ -5,12 +5,14 @@ What a backup holds, and why:
   `bot.sqlite3` (questions, votes, audit log), each copied with SQLite's online backup API: a consistent
   copy even while the running bot writes them, without its state-directory lock.
 - `feeds.json` (what each feed has been seen to hold) and `removed/` (articles /remove set aside).
+- `added/`: the articles the product saved itself (from links, feeds and uploads, in the corpus
+  folder's added/), which exist nowhere else.
 - `manifest.json`: when, by which version, and the corpus folder it indexed.
 
 What it leaves out: the lexical index (tantivy) and Chroma's folder. They are derived data, and copying
 files that another process may be writing gives no consistent copy; a restore rebuilds both from the
 corpus, with the restored embedding cache, so nothing is embedded again. The corpus itself is not in the
-backup: it is the operator's folder of source files (see docs/deploy.md).
+backup: it is the operator's folder of source files (see docs/deploy.md), apart from added/.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.removal import REMOVED_DIR
+from retrieval import ADDED_FOLDER
 
 CATALOG = "catalog.sqlite3"  # retrieval's catalog file in the state directory (SearchEngine.open)
 BOT_DB = "bot.sqlite3"  # bot.store.DB_NAME
@@ -67,6 +70,8 @@ def back_up(state_dir: Path, target: Path, *, version: str, data_dir: Path) -> B
         shutil.copy2(state_dir / FEEDS, target / FEEDS)
     if (state_dir / REMOVED_DIR).is_dir():
         shutil.copytree(state_dir / REMOVED_DIR, target / REMOVED_DIR)
+    if (data_dir / ADDED_FOLDER).is_dir():
+        shutil.copytree(data_dir / ADDED_FOLDER, target / ADDED_FOLDER, ignore=shutil.ignore_patterns(".*"))
     files = _sizes(target)
     manifest = {
         "version": version,
@@ -79,8 +84,9 @@ def back_up(state_dir: Path, target: Path, *, version: str, data_dir: Path) -> B
     return BackupReport(files)
 
 
-def restore(source: Path, state_dir: Path) -> BackupReport:
-    """Copy a backup into state_dir, which must be new or empty; the caller then re-indexes."""
+def restore(source: Path, state_dir: Path, data_dir: Path) -> BackupReport:
+    """Copy a backup into state_dir, which must be new or empty, and its added/ articles back into
+    data_dir/added/ (a file already there is kept, never overwritten); the caller then re-indexes."""
     if not (source / MANIFEST).is_file() or not (source / CATALOG).is_file():
         raise BackupError(f"{source} is not a Sondhani backup (no {MANIFEST} and {CATALOG})")
     _empty_dir(state_dir, "restore into")
@@ -91,7 +97,15 @@ def restore(source: Path, state_dir: Path) -> BackupReport:
         shutil.copy2(source / FEEDS, state_dir / FEEDS)
     if (source / REMOVED_DIR).is_dir():
         shutil.copytree(source / REMOVED_DIR, state_dir / REMOVED_DIR)
-    return BackupReport(_sizes(state_dir))
+    files = _sizes(state_dir)
+    if (source / ADDED_FOLDER).is_dir():
+        (data_dir / ADDED_FOLDER).mkdir(parents=True, exist_ok=True)
+        for path in sorted((source / ADDED_FOLDER).iterdir()):
+            target = data_dir / ADDED_FOLDER / path.name
+            if path.is_file() and not target.exists():
+                shutil.copy2(path, target)
+                files[f"{ADDED_FOLDER}/{path.name}"] = path.stat().st_size
+    return BackupReport(files)
 
 
 def _empty_dir(path: Path, what: str) -> None:

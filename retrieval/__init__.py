@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.config import DEFAULT_DENSE_MODE as DEFAULT_DENSE_MODE
     from retrieval.config import DEFAULT_EMBEDDING_MODEL as DEFAULT_EMBEDDING_MODEL
     from retrieval.config import EngineConfig as EngineConfig
+    from retrieval.corpus.loader import ADDED_FOLDER as ADDED_FOLDER
     from retrieval.corpus.loader import SUPPORTED_SUFFIXES as SUPPORTED_SUFFIXES
     from retrieval.corpus.loader import load_corpus as load_corpus
     from retrieval.corpus.uploads import UploadPlan as UploadPlan
@@ -93,6 +94,7 @@ _HOMES: dict[str, str] = {
     "DEFAULT_EMBEDDING_MODEL": "config",
     "DenseMode": "encoders.dense_mode",
     "EngineConfig": "config",
+    "ADDED_FOLDER": "corpus.loader",
     "SUPPORTED_SUFFIXES": "corpus.loader",
     "load_corpus": "corpus.loader",
     "UploadPlan": "corpus.uploads",

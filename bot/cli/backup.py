@@ -23,7 +23,10 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     for name, size in report.files.items():
         print(f"{name}: {size} bytes")
-    print(f"backed up {settings.state_dir} into {args.dir} (the corpus {settings.data_dir} is not included)")
+    print(
+        f"backed up {settings.state_dir} into {args.dir} "
+        f"(of the corpus {settings.data_dir}, only the articles saved into its added/ folder)"
+    )
     return 0
 
 
@@ -32,7 +35,7 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     if no_corpus(settings):
         return 2
     try:
-        report = restore(args.dir, settings.state_dir)
+        report = restore(args.dir, settings.state_dir, settings.data_dir)
     except BackupError as exc:
         print(f"sondhani: {exc}", file=sys.stderr)
         return 2

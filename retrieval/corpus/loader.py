@@ -29,6 +29,9 @@ from retrieval.text.furniture import clean
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".md", ".txt", ".jsonl")
+# The one subfolder of the corpus folder that is read: where articles added from links, feeds and uploads
+# are saved, apart from the operator's (or the bundled) files. Its files are named "added/<file>".
+ADDED_FOLDER = "added"
 # ".md, .txt or .jsonl": the refusal names the suffixes from SUPPORTED_SUFFIXES, so the rule has one source
 _SUFFIX_CHOICES = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
 
@@ -45,9 +48,9 @@ class LoadResult:
 
 
 def load_corpus(data_dir: Path) -> LoadResult:
-    """Load every supported file directly in data_dir, in name order; skip bad ones with a reason.
+    """Load every supported file in data_dir and its added/ folder, in name order; skip bad ones with a reason.
 
-    Hidden files, subdirectories and other suffixes are ignored silently (editor backups, notes).
+    Hidden files, other subdirectories and other suffixes are ignored silently (editor backups, notes).
     A doc id seen in an earlier file wins; later copies are skipped, so results stay stable.
     Raises CorpusError only when data_dir itself is missing: indexing "nothing" would wipe the index.
     """
@@ -56,15 +59,13 @@ def load_corpus(data_dir: Path) -> LoadResult:
     articles: list[Article] = []
     skipped: list[Skipped] = []
     first_seen: dict[str, str] = {}
-    for path in sorted(data_dir.iterdir(), key=lambda p: p.name):
-        if not _is_corpus_file(path):
-            continue
+    for name, path in _corpus_paths(data_dir):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            skipped.append(_skip(path.name, f"cannot read the file ({exc.strerror or exc})"))
+            skipped.append(_skip(name, f"cannot read the file ({exc.strerror or exc})"))
             continue
-        records, file_skipped = _parse(path.name, data)
+        records, file_skipped = _parse(name, data)
         for record_name, article in records:
             if article.doc_id in first_seen:
                 file_skipped.append(_duplicate(record_name, article.doc_id, first_seen[article.doc_id]))
@@ -82,7 +83,11 @@ def corpus_files(data_dir: Path) -> dict[str, tuple[int, int]]:
     if not data_dir.is_dir():
         raise CorpusError(f"corpus directory {data_dir} does not exist or is not a directory")
     found: dict[str, tuple[int, int]] = {}
-    with os.scandir(data_dir) as entries:
+    for folder, prefix in ((data_dir, ""), (data_dir / ADDED_FOLDER, f"{ADDED_FOLDER}/")):
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue  # no added/ folder yet: nothing was added
         for entry in entries:
             if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
@@ -92,7 +97,25 @@ def corpus_files(data_dir: Path) -> dict[str, tuple[int, int]]:
                 stat = entry.stat()
             except OSError:
                 continue  # vanished meanwhile, or unreadable metadata: the next update sees it
-            found[entry.name] = (stat.st_size, stat.st_mtime_ns)
+            found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def added_name(file_name: str) -> str:
+    """The corpus name of a file the product saves (from a link, a feed or an upload): in added/."""
+    return f"{ADDED_FOLDER}/{file_name}"
+
+
+def _corpus_paths(data_dir: Path) -> list[tuple[str, Path]]:
+    """(corpus name, path) of every file load_corpus reads: data_dir's own files, then added/'s."""
+    found = [(path.name, path) for path in sorted(data_dir.iterdir(), key=lambda p: p.name) if _is_corpus_file(path)]
+    added = data_dir / ADDED_FOLDER
+    if added.is_dir():
+        found += [
+            (added_name(path.name), path)
+            for path in sorted(added.iterdir(), key=lambda p: p.name)
+            if _is_corpus_file(path)
+        ]
     return found
 
 

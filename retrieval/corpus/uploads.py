@@ -16,7 +16,7 @@ from pathlib import Path
 import regex
 
 from retrieval.corpus import atomic_files
-from retrieval.corpus.loader import SUPPORTED_SUFFIXES, LoadResult, load_corpus, parse_file
+from retrieval.corpus.loader import SUPPORTED_SUFFIXES, LoadResult, added_name, load_corpus, parse_file
 from retrieval.errors import CorpusError
 
 _SAFE_NAME = regex.compile(r"[^\p{L}\p{M}\p{N}._-]+")
@@ -35,7 +35,7 @@ class UploadPlan:
     """
 
     requested: str  # the safe form of the name the admin sent
-    name: str  # the file name it is saved under
+    name: str  # the corpus name it is saved under: "added/<file>", or an existing file's name it replaces
     articles: int  # articles in the upload
     replaces: str | None = None
     replaced_sha256: str | None = None
@@ -47,7 +47,7 @@ class UploadPlan:
     @property
     def renamed(self) -> bool:
         """True when the upload is kept beside an existing file under another name."""
-        return self.replaces is None and self.name != self.requested
+        return self.replaces is None and Path(self.name).name != self.requested
 
 
 def plan_upload(data_dir: Path, filename: str, data: bytes) -> UploadPlan:
@@ -57,25 +57,28 @@ def plan_upload(data_dir: Path, filename: str, data: bytes) -> UploadPlan:
     file rather than half-import it), or a doc id another corpus file already uses.
     """
     requested = safe_name(filename)
-    target = data_dir / requested
+    # A new file goes into added/; one that takes the name of an existing file (an operator's in
+    # data_dir, or an earlier upload in added/) may be a new version of it.
+    name = requested if (data_dir / requested).exists() else added_name(requested)
+    target = data_dir / name
     if not target.exists():
-        return _plan_new(data_dir, requested, requested, data)
+        return _plan_new(data_dir, requested, name, data)
     if target.read_bytes() == data:
-        articles = len(parse_file(requested, data).articles)
-        return UploadPlan(requested, requested, articles, replaces=requested, identical=True)
-    existing = {a.doc_id for a in load_corpus(data_dir).articles if a.origin == requested}
+        articles = len(parse_file(name, data).articles)
+        return UploadPlan(requested, name, articles, replaces=name, identical=True)
+    existing = {a.doc_id for a in load_corpus(data_dir).articles if a.origin == name}
     free = _free_name(data_dir, requested)
-    new_ids = {a.doc_id for a in _parse(requested, data).articles}
+    new_ids = {a.doc_id for a in _parse(name, data).articles}
     # Ids the file states itself (a .md without an `id:` takes its id from the file name, so two
     # different notes.md files would look alike): sharing one makes the upload a new version.
     stated = new_ids & {a.doc_id for a in _parse(free, data).articles}
     if stated & existing:
-        _refuse_clashes(data_dir, requested, requested, new_ids)
+        _refuse_clashes(data_dir, requested, name, new_ids)
         return UploadPlan(
             requested,
-            requested,
+            name,
             len(new_ids),
-            replaces=requested,
+            replaces=name,
             replaced_sha256=_sha256(target),
             added=len(new_ids - existing),
             updated=len(new_ids & existing),
@@ -168,12 +171,12 @@ def _refuse_clashes(data_dir: Path, requested: str, name: str, ids: set[str]) ->
 
 
 def _free_name(data_dir: Path, name: str) -> str:
-    """name-2, name-3… : the first that no file in data_dir has."""
+    """added/name-2, added/name-3… : the first that no corpus file has (in data_dir or in added/)."""
     stem, suffix = Path(name).stem, Path(name).suffix
     for n in range(2, MAX_COPIES + 1):
         candidate = f"{stem}-{n}{suffix}"
-        if not (data_dir / candidate).exists():
-            return candidate
+        if not (data_dir / candidate).exists() and not (data_dir / added_name(candidate)).exists():
+            return added_name(candidate)
     raise CorpusError(f"{name} was not added: {MAX_COPIES} files of that name exist already; rename it")
 
 

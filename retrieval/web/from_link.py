@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from retrieval.corpus.loader import parse_file
+from retrieval.corpus.loader import added_name, parse_file
 from retrieval.errors import PageRefused
 from retrieval.text.chunking import chunk_article
 from retrieval.text.furniture import clean_text
@@ -76,7 +76,7 @@ def add_from_url(
     extracted = extract(page.html, page.url)
     cleaned = clean_text(extracted.text, extracted.title)
     refuse_non_article(extracted, cleaned, page.html)
-    name = file_name(extracted.url)
+    name = added_name(file_name(extracted.url))
     document = render_document(extracted, cleaned, datetime.now(UTC))
     parsed = parse_file(name, document.encode("utf-8"))
     if parsed.skipped or not parsed.articles:

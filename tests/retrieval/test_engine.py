@@ -159,10 +159,10 @@ def test_latest_lists_newest_articles_and_newest_on_a_topic(engine: SearchEngine
 def test_upload_good_file_then_bad_file(engine: SearchEngine, corpus_dir: Path) -> None:
     record = {"id": "up-1", "title": "আপলোড", "text": "পাহাড়ে নতুন চা বাগান গড়ে উঠেছে। শ্রমিকেরা খুশি।"}
     saved = engine.add_upload("new.jsonl", (json.dumps(record, ensure_ascii=False) + "\n").encode())
-    assert saved.parent == corpus_dir
+    assert saved.parent == corpus_dir / "added"  # apart from the operator's files
     assert engine.reindex().added == 1
     assert engine.search("পাহাড়ে চা বাগান", 1).hits[0].doc_id == "up-1"
-    before = sorted(p.name for p in corpus_dir.iterdir())
+    before = sorted(str(p.relative_to(corpus_dir)) for p in corpus_dir.rglob("*"))
     for name, data in [
         ("bad.jsonl", b'{"id": "x"}\n'),
         ("bad.pdf", b"%PDF"),
@@ -172,4 +172,4 @@ def test_upload_good_file_then_bad_file(engine: SearchEngine, corpus_dir: Path) 
     ]:
         with pytest.raises(CorpusError):
             engine.add_upload(name, data)
-    assert sorted(p.name for p in corpus_dir.iterdir()) == before
+    assert sorted(str(p.relative_to(corpus_dir)) for p in corpus_dir.rglob("*")) == before

@@ -185,7 +185,8 @@ async def upload(fake: FakeBotApi, user_id: int, name: str, data: bytes, timeout
 
 
 def corpus_files(corpus: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(corpus.iterdir()) if p.is_file()}
+    """Every file of the corpus, its added/ folder included, by path inside it."""
+    return {str(p.relative_to(corpus)): p.read_bytes() for p in sorted(corpus.rglob("*")) if p.is_file()}
 
 
 def jsonl(records: list[tuple[str, str, str]]) -> bytes:
@@ -483,7 +484,7 @@ async def upload_checks(fake: FakeBotApi, corpus: Path, t: Texts) -> list[Check]
     long_name = ("বাংলাদেশেরখবর" * 20)[:200] + ".md"
     body = note("দীর্ঘ নামের ফাইল", "এই ফাইলের নাম দুইশো অক্ষরের।")
     reply = await upload(fake, ADMIN, long_name, body)
-    temps = [p.name for p in corpus.iterdir() if p.name.startswith(".upload-")]
+    temps = [p.name for p in corpus.rglob(".upload-*")]
     saved = body in corpus_files(corpus).values()
     check = refused_or_kept("admin upload: a 200-character Bengali file name", reply, lambda: saved and not temps)
     if temps:
@@ -510,7 +511,7 @@ async def upload_checks(fake: FakeBotApi, corpus: Path, t: Texts) -> list[Check]
         refused_or_kept(
             "admin upload: a 3 MB file (over SONDHANI_MAX_UPLOAD_BYTES)",
             reply,
-            lambda: not any(n.startswith("big") for n in set(corpus_files(corpus)) - names_before),
+            lambda: not any(Path(n).name.startswith("big") for n in set(corpus_files(corpus)) - names_before),
         )
     )
 

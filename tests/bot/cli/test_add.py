@@ -48,7 +48,7 @@ def test_add_saves_indexes_and_the_article_answers(site: NewsSite, tmp_path: Pat
 def test_add_refuses_loopback_without_the_setting(site: NewsSite, tmp_path: Path) -> None:
     done = _run(["add", site.url("/news/mango")], tmp_path)
     assert done.returncode == 1 and "private, local or reserved address" in done.stderr
-    assert site.requests == [] and not list((tmp_path / "articles").glob("web_*"))
+    assert site.requests == [] and not list((tmp_path / "articles").rglob("web_*"))
 
 
 def test_fetch_polls_the_feeds_once(site: NewsSite, tmp_path: Path) -> None:

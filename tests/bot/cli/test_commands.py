@@ -504,6 +504,27 @@ def test_backup_while_the_state_is_held_and_restore_into_an_empty_state_dir(tmp_
     assert into_used.returncode == 2 and "not an empty directory" in into_used.stderr
 
 
+def test_articles_the_product_saved_come_back_with_a_restore(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    added = Path(env["SONDHANI_DATA_DIR"]) / "added"
+    added.mkdir()
+    (added / "hilsa.md").write_text(
+        "---\ntitle: ইলিশের দাম\nsource: খবর\n---\nপদ্মার ইলিশ এবার কেজিপ্রতি দুই হাজার টাকায় বিক্রি হচ্ছে।\n", "utf-8"
+    )
+    assert _sondhani(["index"], env).returncode == 0
+    backup = tmp_path / "backup"
+    assert _sondhani(["backup", str(backup)], env).returncode == 0
+    assert (backup / "added" / "hilsa.md").is_file()
+    shutil.rmtree(added)  # the machine is lost: the bundled articles come with a clone, added/ does not
+
+    fresh = dict(env, SONDHANI_STATE_DIR=str(tmp_path / "restored"))
+    restored = _sondhani(["restore", str(backup)], fresh)
+    assert restored.returncode == 0, restored.stderr
+    assert "added/hilsa.md" in restored.stdout
+    ((_, hits),) = _answers(fresh, "পদ্মার ইলিশ কেজিপ্রতি কত টাকা?\n")
+    assert hits and hits[0][0] == "hilsa"
+
+
 def test_eval_without_a_file_scores_the_bundled_questions(tmp_path: Path) -> None:
     bundled = (REPO / "data" / "eval" / "questions.jsonl").read_text("utf-8").splitlines()
     done = _sondhani(["eval", "--json"], _env(tmp_path))  # run from the checkout, as from a fresh clone

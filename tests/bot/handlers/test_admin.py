@@ -107,7 +107,7 @@ async def test_upload_of_a_good_file_is_indexed_and_answers(bot: RunningBot) -> 
     await bot.fake.wait_for_sent(lambda m: "নতুন: ১" in m.get("text", ""), timeout=30)
     answer = await bot.say("সুন্দরবনে বাঘের সংখ্যা কত?")
     assert "সুন্দরবনে বাঘের সংখ্যা বেড়েছে" in answer["text"]
-    assert (bot.settings.data_dir / "tigers.md").exists()
+    assert (bot.settings.data_dir / "added" / "tigers.md").exists()
 
 
 async def test_upload_of_a_bad_file_is_refused_and_nothing_changes(bot: RunningBot) -> None:

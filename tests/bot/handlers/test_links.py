@@ -74,7 +74,7 @@ async def test_admin_sends_a_link_and_the_article_answers_the_next_question_with
     assert pages.MANGO.title in first and "১ হাজার ৮০০ থেকে ২ হাজার টাকায়" in first
     assert links_in(answer)[0] == url
     print(f"\nadd one article: {added_at - started:.2f} s; then answer: {answered_at - added_at:.2f} s")
-    stored = list(bot.settings.data_dir.glob("web_*.md"))
+    stored = list(bot.settings.data_dir.glob("added/web_*.md"))
     assert len(stored) == 1 and f'url: "{url}"' in stored[0].read_text("utf-8")
 
 
@@ -84,7 +84,7 @@ async def test_add_command_with_several_links_reports_each_and_indexes_once(bot:
     done = await final_edit(bot, reply, "✅")
     assert pages.TURTLE.title in done and "সাগরবার্তা" in done and "2025-03-04" in done
     assert "list of stories" in done and "already in the corpus" in done
-    assert len(list(bot.settings.data_dir.glob("web_*.md"))) == 1
+    assert len(list(bot.settings.data_dir.glob("added/web_*.md"))) == 1
     assert len(bot.engine.articles()) == 6
 
 
@@ -105,7 +105,7 @@ async def test_a_non_admins_link_is_a_question_and_is_never_fetched(bot: Running
     refusal = await bot.command(f"/add {site.url('/news/mango')}", user=stranger)
     assert "পরিচালকদের" in refusal["text"]
     assert site.requests == []
-    assert not list(bot.settings.data_dir.glob("web_*.md"))
+    assert not list(bot.settings.data_dir.rglob("web_*"))
     audit = [(r.action, r.allowed) for r in await bot.store.audit_log() if r.user_id == 5151]
     assert audit == [("/add", False)]
 

@@ -49,7 +49,7 @@ async def reindexed(bot: RunningBot, progress: Json) -> str:
 
 
 def leftovers(corpus: Path) -> list[str]:
-    return sorted(p.name for p in corpus.iterdir() if p.name.startswith(".upload-"))
+    return sorted(p.name for p in corpus.rglob(".upload-*"))
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ async def test_a_taken_name_keeps_both_files_and_says_so(archive: bytes, bot: Ru
     assert "passages-2.jsonl" in reply["text"] and "passages.jsonl" in reply["text"], reply["text"]
     assert "✅" in await reindexed(bot, reply)
     assert (corpus / "passages.jsonl").read_bytes() == archive  # untouched
-    assert (corpus / "passages-2.jsonl").read_bytes() == jsonl("new-1")
+    assert (corpus / "added" / "passages-2.jsonl").read_bytes() == jsonl("new-1")  # apart from the operator's
     assert {"arc-1", "arc-2", "arc-3", "new-1"} <= {a.doc_id for a in bot.engine.articles()}
 
 
@@ -77,8 +77,8 @@ async def test_two_names_that_clean_to_one_are_both_kept(bot: RunningBot) -> Non
     second = await send(bot, "my_notes.md", f"---\ntitle: দ্বিতীয়\n---\n{TIGERS} নতুন তথ্য।\n".encode())
     assert "my_notes-2.md" in second["text"]
     await reindexed(bot, second)
-    assert "প্রথম" in (corpus / "my_notes.md").read_text(encoding="utf-8")
-    assert "দ্বিতীয়" in (corpus / "my_notes-2.md").read_text(encoding="utf-8")
+    assert "প্রথম" in (corpus / "added" / "my_notes.md").read_text(encoding="utf-8")
+    assert "দ্বিতীয়" in (corpus / "added" / "my_notes-2.md").read_text(encoding="utf-8")
     assert {"my_notes", "my_notes-2"} <= {a.doc_id for a in bot.engine.articles()}
 
 
@@ -126,7 +126,7 @@ async def test_a_new_version_replaces_only_after_the_admin_confirms(archive: byt
     assert (corpus / "passages.jsonl").read_bytes() == version
     ids = {a.doc_id for a in bot.engine.articles()}
     assert "arc-2" in ids and not {"arc-1", "arc-3"} & ids
-    assert not list(corpus.glob("passages-*"))
+    assert not list(corpus.rglob("passages-*"))
     assert leftovers(corpus) == []
 
 
@@ -144,7 +144,7 @@ async def test_a_long_bengali_name_is_cut_by_bytes_and_saved(bot: RunningBot) ->
     name = "সুন্দরবনের" * 20 + ".md"  # 200 characters, 600 bytes: far over the 255-byte limit
     reply = await send(bot, name, f"{TIGERS}\n".encode())
     assert "✅" in await reindexed(bot, reply)
-    (saved,) = [p for p in corpus.glob("সুন্দরবনের*")]
+    (saved,) = [p for p in (corpus / "added").glob("সুন্দরবনের*")]
     assert saved.suffix == ".md" and len(saved.name.encode()) <= uploads.MAX_NAME_BYTES
     assert name.startswith(saved.stem)  # whole characters, cut at the end
     assert leftovers(corpus) == []
@@ -161,10 +161,12 @@ def test_names_are_cut_between_characters_keeping_the_suffix() -> None:
 
 def test_a_failed_write_leaves_no_temporary_file(corpus_dir: Path) -> None:
     plan = uploads.plan_upload(corpus_dir, "fresh.jsonl", jsonl("f-1"))
-    (corpus_dir / "fresh.jsonl").write_bytes(b"appeared meanwhile\n")
+    assert plan.name == "added/fresh.jsonl"
+    (corpus_dir / "added").mkdir()
+    (corpus_dir / "added" / "fresh.jsonl").write_bytes(b"appeared meanwhile\n")
     with pytest.raises(CorpusError, match="appeared"):
         uploads.write_upload(corpus_dir, plan, jsonl("f-1"))
-    assert (corpus_dir / "fresh.jsonl").read_bytes() == b"appeared meanwhile\n"
+    assert (corpus_dir / "added" / "fresh.jsonl").read_bytes() == b"appeared meanwhile\n"
     assert leftovers(corpus_dir) == []
 
 

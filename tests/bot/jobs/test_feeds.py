@@ -93,7 +93,7 @@ async def test_a_stopping_bot_interrupts_the_feed_reindex_and_the_next_start_ind
         stopping.set()  # SIGTERM came while the poll was fetching
         report = await FeedPoller(settings, engine, stopping).poll()
         assert report is not None and len(report.added) == 3
-        assert len(list(corpus_dir.glob("web_*.md"))) == 3 and len(engine.articles()) == 5  # saved, not indexed
+        assert len(list(corpus_dir.glob("added/web_*.md"))) == 3 and len(engine.articles()) == 5  # saved, not indexed
         assert "the bot is stopping" in caplog.text
 
         again = await FeedPoller(settings, engine).poll()  # the first poll after the next start

@@ -108,6 +108,6 @@ async def test_sigterm_during_the_reindex_after_an_added_link_interrupts_it(
     assert process.returncode == 0 and "Traceback" not in log, log
     assert "Re-index after added links interrupted" in log
     assert LINK_BN.index_interrupted in edits()[-1]
-    assert len(list(settings.data_dir.glob("web_*.md"))) == 1  # the article is kept for the next re-index
+    assert len(list(settings.data_dir.glob("added/web_*.md"))) == 1  # the article is kept for the next re-index
     with SearchEngine.open(dense.engine_config()) as engine:  # the old index serves on the next start
         assert engine.status().generation == old and engine.status().articles == 5

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus.loader import SUPPORTED_SUFFIXES, LoadResult, load_corpus, parse_file
+from retrieval.corpus.loader import SUPPORTED_SUFFIXES, LoadResult, corpus_files, load_corpus, parse_file
 from retrieval.errors import CorpusError
 from retrieval.records import Article
 from retrieval.text.analyser import normalize, tidy
@@ -232,6 +232,20 @@ def test_only_supported_files_directly_in_the_directory_load_in_name_order(tmp_p
     assert [a.doc_id for a in result.articles] == ["a", "b", "c1"]
     assert result.skipped == []
     assert SUPPORTED_SUFFIXES == (".md", ".txt", ".jsonl")
+
+
+def test_the_added_folder_is_read_after_the_operators_files_and_its_files_named_by_folder(tmp_path: Path) -> None:
+    (tmp_path / "z.md").write_text(BODY, encoding="utf-8")
+    (tmp_path / "added").mkdir()
+    (tmp_path / "added" / "a.md").write_text(MORE_BODY, encoding="utf-8")
+    (tmp_path / "added" / "z.md").write_text(MORE_BODY, encoding="utf-8")  # same id as ../z.md: loses
+    (tmp_path / "added" / ".upload-1.tmp").write_text(BODY, encoding="utf-8")
+    (tmp_path / "added" / "deeper").mkdir()
+    (tmp_path / "added" / "deeper" / "d.md").write_text(BODY, encoding="utf-8")
+    result = load_corpus(tmp_path)
+    assert [(a.doc_id, a.origin) for a in result.articles] == [("z", "z.md"), ("a", "added/a.md")]
+    assert skipped_names(result) == ["added/z.md"] and "z.md" in reason_for(result, "added/z.md")
+    assert sorted(corpus_files(tmp_path)) == ["added/a.md", "added/z.md", "z.md"]
 
 
 def test_missing_corpus_directory_raises(tmp_path: Path) -> None:

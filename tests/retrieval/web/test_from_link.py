@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus.loader import load_corpus
+from retrieval.corpus.loader import corpus_files, load_corpus
 from retrieval.errors import AlreadyInCorpus, PageRefused
 from retrieval.web.article_files import write_new
 from retrieval.web.fetch_policy import FetchPolicy
@@ -20,7 +20,8 @@ from tests.support.news_site import NewsSite
 
 
 def _files(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+    """The corpus files in directory (its own and its added/ folder's), by corpus name."""
+    return sorted(corpus_files(directory)) if directory.exists() else []
 
 
 @pytest.mark.parametrize("page", [*pages.ARTICLES, pages.HILSA], ids=[p.slug for p in (*pages.ARTICLES, pages.HILSA)])
@@ -164,6 +165,16 @@ def test_unfetchable_links_are_refused_before_any_lookup(url: str, tmp_path: Pat
 # --- duplicates ------------------------------------------------------------------------------------------
 
 
+def test_an_article_from_a_link_is_saved_apart_from_the_operators_files(
+    site: NewsSite, policy: FetchPolicy, tmp_path: Path
+) -> None:
+    (tmp_path / "bundled.md").write_text("---\ntitle: আগের\n---\nআগে থেকে রাখা একটি লেখা, যা বদলায় না।\n", "utf-8")
+    added = add_from_url(tmp_path, site.url("/news/mango"), policy)
+    assert added.path.parent == tmp_path / "added"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["added", "bundled.md"]
+    assert {a.origin for a in load_corpus(tmp_path).articles} == {"bundled.md", f"added/{added.path.name}"}
+
+
 def test_the_same_link_twice_is_stored_once_and_not_fetched_again(
     site: NewsSite, policy: FetchPolicy, tmp_path: Path
 ) -> None:
@@ -182,7 +193,7 @@ def test_the_same_story_under_another_url_is_caught_by_its_text(
     first = add_from_url(tmp_path, site.url("/news/mango"), policy)
     with pytest.raises(AlreadyInCorpus, match="same text") as caught:
         add_from_url(tmp_path, site.url("/news/mango-amp"), policy)
-    assert caught.value.existing == first.path.name and len(_files(tmp_path)) == 1
+    assert caught.value.existing == f"added/{first.path.name}" and len(_files(tmp_path)) == 1
 
 
 def test_an_existing_file_is_never_overwritten(site: NewsSite, policy: FetchPolicy, tmp_path: Path) -> None:
@@ -191,7 +202,7 @@ def test_an_existing_file_is_never_overwritten(site: NewsSite, policy: FetchPoli
     first.path.write_text(text, "utf-8")  # same name, different article and no url: only the name clashes
     with pytest.raises(AlreadyInCorpus, match="already exists"):
         add_from_url(tmp_path, site.url("/news/turtle"), policy)
-    assert first.path.read_text("utf-8") == text and _files(tmp_path) == [first.path.name]
+    assert first.path.read_text("utf-8") == text and _files(tmp_path) == [f"added/{first.path.name}"]
 
 
 def test_a_write_that_fails_leaves_no_temporary_file(tmp_path: Path) -> None:
