@@ -23,9 +23,9 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 from retrieval.text.analyser import STOPWORDS, stem, terms
 
@@ -82,9 +82,15 @@ class Signer:
     """MinHash signatures and band keys; the permutations are made once (they cost more than hashing)."""
 
     def __init__(self) -> None:
-        self._base = MinHash(num_perm=NUM_PERM, seed=1)
+        self._base: Any = None  # datasketch.MinHash, made at the first signature
 
     def signature(self, fingerprint: Fingerprint) -> np.ndarray:
+        # Imported here, when an article is signed: datasketch imports scipy (0.5 s), which a process
+        # that only answers, or an update that adds nothing, never needs.
+        from datasketch import MinHash
+
+        if self._base is None:
+            self._base = MinHash(num_perm=NUM_PERM, seed=1)
         base = self._base
         minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=base.permutations, scheme=base.scheme)
         minhash.update_batch([w.encode() for w in sorted(fingerprint.content)])

@@ -525,6 +525,22 @@ def test_articles_the_product_saved_come_back_with_a_restore(tmp_path: Path) -> 
     assert hits and hits[0][0] == "hilsa"
 
 
+def test_a_no_op_index_and_a_question_import_no_library_they_do_not_use(tmp_path: Path) -> None:
+    """Every `sondhani` process pays its imports: datasketch (it imports scipy, 0.5 s) is for signing
+    added articles, chromadb for dense search, torch for sentence-transformers models."""
+    env = _env(tmp_path)  # dense off
+    assert _sondhani(["index"], env).returncode == 0
+    for args in (["index"], ["ask", "সুন্দরবনে বাঘ কত?"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "bot", *args], env=env, cwd=REPO, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-500:]
+        log = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+        imported = {line.rsplit("|", 1)[1].strip() for line in log}
+        assert "retrieval.index.catalog" in imported  # the log is read
+        assert not {"scipy", "datasketch", "chromadb", "torch"} & imported, args
+
+
 def test_eval_without_a_file_scores_the_bundled_questions(tmp_path: Path) -> None:
     bundled = (REPO / "data" / "eval" / "questions.jsonl").read_text("utf-8").splitlines()
     done = _sondhani(["eval", "--json"], _env(tmp_path))  # run from the checkout, as from a fresh clone
