@@ -13,10 +13,12 @@ from pathlib import Path
 
 import chromadb
 import pytest
+from chromadb.config import Settings
 
 from retrieval.config import EngineConfig
 from retrieval.encoders.dense_mode import DenseMode
 from retrieval.engine import SearchEngine
+from retrieval.index.vector_store import HNSW_CONSTRUCTION_EF, HNSW_SEARCH_EF, ChromaStore
 from tests.support.damage import serving_state
 
 pytestmark = pytest.mark.slow
@@ -115,6 +117,8 @@ def test_chroma_server_through_http_client(
         assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
         port = int(chroma_server.rsplit(":", 1)[1])
         collection = chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()[0]
+        hnsw = collection.configuration["hnsw"] or {}
+        assert (hnsw.get("ef_construction"), hnsw.get("ef_search")) == (HNSW_CONSTRUCTION_EF, HNSW_SEARCH_EF)
         before = collection.count()
         (corpus_dir / "900-tea.md").write_text(
             "---\ntitle: Tea gardens\n---\nNew tea gardens are growing on the hills of Sylhet this year.\n", "utf-8"
@@ -128,6 +132,22 @@ def test_chroma_server_through_http_client(
     names = [c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()]
     assert len(names) == 1 and names[0].endswith(serving_state(tmp_path / "state")["collection"])
     assert not (tmp_path / "state" / "chroma").exists()  # nothing written to the local engine
+
+
+def test_a_collection_made_with_chromas_defaults_searches_wider_once_opened(tmp_path: Path) -> None:
+    """A state directory from a version that left HNSW at Chroma's defaults: its ef_search (mutable) is
+    raised at open, so its top-50 is near exact without a rebuild (ef_construction waits for one)."""
+    old = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False))
+    old.create_collection("passages_abc_1", embedding_function=None, metadata={"hnsw:space": "cosine"})
+    old_hnsw = old.get_collection("passages_abc_1").configuration["hnsw"] or {}
+    assert old_hnsw.get("ef_search") == 100
+    store = ChromaStore(tmp_path, "abc")
+    try:
+        assert store.open("1") is not None
+        hnsw = store._client.get_collection("passages_abc_1").configuration["hnsw"] or {}
+        assert hnsw.get("ef_search") == HNSW_SEARCH_EF and hnsw.get("space") == "cosine"
+    finally:
+        store.close()
 
 
 def test_e5_models_get_their_query_and_passage_prefixes(tmp_path: Path, minilm_path: str) -> None:
