@@ -34,10 +34,10 @@ from chromadb.config import Settings as ChromaSettings
 from retrieval.index.integrity import move_aside, sqlite_problem
 
 log = logging.getLogger(__name__)
-# HNSW settings of a new collection. Chroma's defaults (ef_construction = ef_search = 100) were measured
-# on the bundled model's vectors of the bn-news-qa passages (7,310): 71% of questions got a top-50 that
-# differs from exact cosine ranking, so answers moved with the insertion order (a rebuild, or an
-# update resumed after a kill, answered differently). With these, 0.7% (docs/measurements.md).
+# HNSW settings of a new collection (python -m benchmarks.hnsw_recall: the bundled model's vectors of the
+# bn-news-qa passages). With Chroma's defaults (ef_construction = ef_search = 100) 71-77% of questions got
+# a dense top-50 that differs from exact cosine ranking, so answers moved with the insertion order (a
+# rebuild, an update resumed after a kill); with these 0.7-1.3%, for 2-3 ms more a question.
 HNSW_CONSTRUCTION_EF = 200  # fixed when a collection is created
 HNSW_SEARCH_EF = 500  # mutable: a collection made with less is raised to it when opened
 SEGMENT_DIR = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
