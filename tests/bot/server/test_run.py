@@ -18,6 +18,7 @@ from bot.settings import Settings
 from retrieval.engine import SearchEngine
 from tests.bot.conftest import ADMIN_ID, INJURED, answer_text, bot_process, make_settings, replies_to, start_bot, stop
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.long_reindex import add_copies, update_under_way
 
 
 def error_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -191,6 +192,32 @@ async def test_healthz_is_200_with_counts_while_an_index_serves(
             body = await response.json()
         status = bot.engine.status()
         assert body == {"status": "ok", "articles": status.articles, "passages": status.passages, "dense": False}
+
+
+async def test_healthz_stays_200_with_the_old_counts_while_a_reindex_runs(
+    fake: FakeBotApi, corpus_dir: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    state = tmp_path / "state"
+    async with start_bot(fake, _webhook_settings(fake, corpus_dir, state, port)) as bot:
+        before = bot.engine.status()
+        add_copies(corpus_dir, 400)
+        rebuild = asyncio.create_task(asyncio.to_thread(bot.engine.reindex, rebuild=True))
+        replies, during = [], 0
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+            while not rebuild.done():
+                under_way = update_under_way(state)
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    replies.append((response.status, (await response.json())["articles"]))
+                during += under_way and not rebuild.done()
+                await asyncio.sleep(0.02)
+            report = await rebuild
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                after = (response.status, (await response.json())["articles"])
+    assert during >= 3, "the re-index ended before /healthz was asked during it"
+    assert {status for status, _ in replies} == {200}
+    assert {articles for _, articles in replies} <= {before.articles, report.articles}
+    assert after == (200, before.articles + 400)
 
 
 async def test_healthz_is_503_without_an_index(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> None:
