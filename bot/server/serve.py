@@ -54,9 +54,6 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(asyncio.to_thread, engine.close)
         await _log_engine(engine, time.perf_counter() - started)
-        if engine.damage and not await rebuild_damaged(engine, stop):
-            log.info("Stopped before the index was rebuilt; the next start rebuilds it")
-            return 0
         store = await open_store(settings.state_dir / DB_NAME, settings.history_days)
         stack.push_async_callback(store.close)
         app = build_application(settings, engine, store, rate_limiter=rate_limiter)
@@ -64,7 +61,13 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
             async with running(app):
                 mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
                 log.info("Bot @%s is up (%s) %.1f s after start", app.bot.username, mode, time.perf_counter() - started)
+                # An unreadable index is rebuilt while the bot runs: questions meanwhile are told to try
+                # again a little later and /healthz says 503 "rebuilding", rather than no answer at all
+                # for as long as the rebuild takes (hours, for a large archive).
+                rebuilding = asyncio.create_task(rebuild_damaged(engine, stop)) if engine.damage else None
                 await stop.wait()
+                if rebuilding is not None and not await rebuilding:
+                    log.info("Stopped before the index was rebuilt; the next start rebuilds it")
                 log.info("Stopping: finishing the updates in hand")
                 services = app.bot_data[SERVICES_KEY]
                 services.shutdown.set()  # every re-index in flight stops at its next batch

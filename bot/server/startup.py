@@ -62,7 +62,7 @@ async def open_store(path: Path, history_days: float) -> Store:
 
 
 async def rebuild_damaged(engine: SearchEngine, stop: asyncio.Event) -> bool:
-    """Rebuild an unreadable index from the corpus before serving (the engine has logged why).
+    """Rebuild an unreadable index from the corpus while the bot serves (the engine has logged why).
     False when a stop signal interrupted it."""
     cancel = threading.Event()
     relay = asyncio.create_task(stop.wait())

@@ -92,7 +92,13 @@ class _Health(tornado.web.RequestHandler):
             "dense": status.dense_enabled,
         }
         if not serving:
-            body["reason"] = "stopping" if services.shutdown.is_set() or not self.app.running else "no index"
+            body["reason"] = (
+                "stopping"
+                if services.shutdown.is_set() or not self.app.running
+                else "rebuilding a damaged index"
+                if services.engine.damage
+                else "no index"
+            )
         self.set_status(HTTPStatus.OK if serving else HTTPStatus.SERVICE_UNAVAILABLE)
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")

@@ -3,8 +3,10 @@ says what it set aside in one line each, and SIGTERM interrupts a re-index inste
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+import aiohttp
 import pytest
 
 from bot.link_texts import LINK_BN
@@ -12,7 +14,7 @@ from bot.messages.bengali import BN
 from bot.settings import Settings
 from bot.store import DB_NAME
 from retrieval.engine import SearchEngine
-from tests.bot.conftest import ADMIN_ID, INJURED, answer_text, bot_process, replies_to, stop
+from tests.bot.conftest import ADMIN_ID, INJURED, answer_text, bot_process, free_port, replies_to, stop
 from tests.support.damage import lexical_file, lexical_folders
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.long_reindex import add_copies
@@ -34,14 +36,48 @@ async def test_damaged_bot_database_and_index_are_set_aside_and_the_bot_answers(
     (settings.state_dir / DB_NAME).write_bytes(b"this is not an SQLite database" * 200)
     async with bot_process(fake, settings) as process:
         await fake.wait_for(lambda: any(method == "getUpdates" for method, _ in fake.calls), timeout=60)
-        assert "১." in await answer_text(fake, INJURED)
+        replies = [await answer_text(fake, INJURED)]  # the index is rebuilt while the bot serves
+        while "১." not in replies[-1] and len(replies) < 60:
+            await asyncio.sleep(0.5)
+            replies.append(await answer_text(fake, INJURED))
         log = await stop(process)
+    assert "১." in replies[-1] and all(r == BN.index_missing for r in replies[:-1]), replies
     assert process.returncode == 0 and "Traceback" not in log, log
     index_line, store_line = warning_lines(log)
     assert target in index_line and ("unreadable" in index_line or "moved to" in index_line)
     assert "Index rebuilt from the corpus: 5 articles" in log
     assert "bot.sqlite3 was damaged" in store_line and "moved to bot.sqlite3.damaged-" in store_line
     assert list(settings.state_dir.glob("bot.sqlite3.damaged-*"))
+
+
+async def test_healthz_says_rebuilding_while_a_damaged_index_is_rebuilt_then_ok(
+    fake: FakeBotApi, settings: Settings
+) -> None:
+    add_copies(settings.data_dir, 400)  # a rebuild that takes seconds
+    with SearchEngine.open(settings.engine_config()) as engine:
+        engine.reindex()
+    lexical_file(settings.state_dir, "meta.json").write_bytes(b"{" * 100)
+    port = free_port()
+    webhook = {
+        "SONDHANI_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+        "SONDHANI_WEBHOOK_PORT": str(port),
+        "SONDHANI_WEBHOOK_SECRET": "s3cret-token",
+    }
+    seen: list[tuple[int, dict[str, object]]] = []
+    async with bot_process(fake, settings, **webhook) as process, aiohttp.ClientSession() as session:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (seen and seen[-1][0] == 200):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    seen.append((response.status, await response.json()))
+            except aiohttp.ClientConnectionError:
+                pass  # not listening yet
+            await asyncio.sleep(0.05)
+        log = await stop(process)
+    assert process.returncode == 0 and "Traceback" not in log, log
+    rebuilding = [body for status, body in seen if status == 503]
+    assert rebuilding and all(body["reason"] == "rebuilding a damaged index" for body in rebuilding), seen[:3]
+    assert seen[-1][0] == 200 and seen[-1][1]["articles"] == 405
 
 
 @pytest.mark.slow

@@ -16,7 +16,17 @@ from bot.server.serve import run_bot
 from bot.server.webhook import SECRET_HEADER
 from bot.settings import Settings
 from retrieval.engine import SearchEngine
-from tests.bot.conftest import ADMIN_ID, INJURED, answer_text, bot_process, make_settings, replies_to, start_bot, stop
+from tests.bot.conftest import (
+    ADMIN_ID,
+    INJURED,
+    answer_text,
+    bot_process,
+    free_port,
+    make_settings,
+    replies_to,
+    start_bot,
+    stop,
+)
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.long_reindex import add_copies, update_under_way
 
@@ -67,12 +77,6 @@ async def test_a_real_process_answers_and_stops_cleanly_on_sigterm(fake: FakeBot
     assert "Traceback" not in log
     with SearchEngine.open(settings.engine_config()):  # the state-directory lock was released
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_webhook_mode_receives_updates(fake: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> None:
