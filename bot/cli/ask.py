@@ -48,13 +48,9 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 print("no index yet: indexing the corpus first", file=sys.stderr)
             print(format_index_report(index_with_progress(engine)), file=sys.stderr)
         stale = engine.corpus_changed()
-        if stale:
-            print(
-                "sondhani: the corpus changed since the index was built (files added, changed or removed): "
-                "run `sondhani index` to search them",
-                file=sys.stderr,
-            )
         t = texts_for(settings.language)
+        if stale:
+            print(f"sondhani: {t.corpus_changed_cli}", file=sys.stderr)  # in the answers' language
         questions: Iterable[str] = [asked] if asked is not None else sys.stdin
         for number, question in enumerate(questions, start=1):
             question = question.strip()

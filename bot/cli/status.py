@@ -43,6 +43,15 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps(status, ensure_ascii=False))
     else:
         for key, value in status.items():
-            print(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
+            print(f"{key.replace('_', ' ')}: {_plain(value)}")
     sys.stdout.flush()
     return 0 if st.generation else 1
+
+
+def _plain(value: object) -> str:
+    """A value as a reader expects it on a terminal: yes/no, not True/False; "-" for nothing."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
