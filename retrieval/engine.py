@@ -13,6 +13,7 @@ lost vectors are noticed and re-created.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -352,9 +353,21 @@ class SearchEngine:
             return False
         recorded = self._catalog.file_states()
         present = corpus_files(self.config.data_dir)
-        return set(present) != set(recorded) or any(
-            (recorded[n].size, recorded[n].mtime_ns) != present[n] for n in present
-        )
+        if set(present) != set(recorded):
+            return True
+        for name, (size, mtime_ns) in present.items():
+            known = recorded[name]
+            if known.size != size:
+                return True
+            if known.mtime_ns != mtime_ns and not (known.mtime_ns == -1 and self._same_bytes(name, known.sha256)):
+                return True  # -1: written just before the index (git's racy rule), so compared by content
+        return False
+
+    def _same_bytes(self, name: str, sha256: str) -> bool:
+        try:
+            return hashlib.sha256((self.config.data_dir / name).read_bytes()).hexdigest() == sha256
+        except OSError:
+            return False
 
     def add_upload(self, filename: str, data: bytes) -> Path:
         """Validate an uploaded .md/.txt/.jsonl file and save it into data_dir; does not re-index.

@@ -63,7 +63,7 @@ def find_changes(
         known = recorded.get(name)
         if known is not None and (known.size, known.mtime_ns) == (size, mtime_ns) and name not in rewrite:
             continue
-        read = _read(data_dir / name, size, mtime_ns)
+        read = _read(data_dir, name, size, mtime_ns)
         if known is not None and known.sha256 == read.state.sha256 and name not in rewrite:
             touched.append(FileState(name, size, mtime_ns, known.sha256, known.skipped))  # same bytes: no parse
             continue
@@ -75,15 +75,16 @@ def find_changes(
     return _compare(catalog, seq, reads, affected, gone, touched, everything, rewrite, from_nothing)
 
 
-def _read(path: Path, size: int, mtime_ns: int) -> FileRead:
-    """Read and parse one file (unreadable: skipped with the reason, as the loader does)."""
+def _read(data_dir: Path, name: str, size: int, mtime_ns: int) -> FileRead:
+    """Read and parse one file by its corpus name ("x.md", "added/x.md"); unreadable: skipped with the
+    reason, as the loader does."""
     try:
-        data = path.read_bytes()
+        data = (data_dir / name).read_bytes()
     except OSError as exc:
-        unreadable = (Skipped(path.name, f"cannot read the file ({exc.strerror or exc})"),)
-        return FileRead(FileState(path.name, size, mtime_ns, "", unreadable), [])
-    records, skipped = parse_records(path.name, data)
-    state = FileState(path.name, size, mtime_ns, hashlib.sha256(data).hexdigest(), tuple(skipped))
+        unreadable = (Skipped(name, f"cannot read the file ({exc.strerror or exc})"),)
+        return FileRead(FileState(name, size, mtime_ns, "", unreadable), [])
+    records, skipped = parse_records(name, data)
+    state = FileState(name, size, mtime_ns, hashlib.sha256(data).hexdigest(), tuple(skipped))
     return FileRead(state, records)
 
 
@@ -107,7 +108,7 @@ def _close_over_ownership(
             return
         for name in sorted(extra):
             size, mtime_ns = present[name]
-            reads[name] = _read(data_dir / name, size, mtime_ns)
+            reads[name] = _read(data_dir, name, size, mtime_ns)
             affected.add(name)
 
 

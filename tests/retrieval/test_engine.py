@@ -156,6 +156,22 @@ def test_latest_lists_newest_articles_and_newest_on_a_topic(engine: SearchEngine
     assert engine.latest("🙂🙂") == []  # a topic without a word matches nothing
 
 
+def test_a_file_in_the_added_folder_is_indexed_once_edited_and_removed_by_its_corpus_name(
+    engine: SearchEngine, corpus_dir: Path
+) -> None:
+    saved = engine.add_upload("hills.md", "---\ntitle: চা\n---\nপাহাড়ে নতুন চা বাগান গড়ে উঠেছে।\n".encode())
+    assert saved == corpus_dir / "added" / "hills.md"
+    assert engine.reindex().added == 1 and not engine.corpus_changed()
+    again = engine.reindex()  # recorded under "added/hills.md": nothing to read again
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 6)
+    saved.write_text("---\ntitle: চা\n---\nপাহাড়ে নতুন চা বাগানে শ্রমিকেরা খুশি।\n", "utf-8")
+    assert engine.corpus_changed() and engine.reindex().updated == 1
+    assert "শ্রমিকেরা" in engine.search("চা বাগানে শ্রমিকেরা", 1).hits[0].text
+    saved.unlink()
+    assert engine.reindex().removed == 1 and not engine.corpus_changed()
+    assert all(a.doc_id != "hills" for a in engine.articles())
+
+
 def test_upload_good_file_then_bad_file(engine: SearchEngine, corpus_dir: Path) -> None:
     record = {"id": "up-1", "title": "আপলোড", "text": "পাহাড়ে নতুন চা বাগান গড়ে উঠেছে। শ্রমিকেরা খুশি।"}
     saved = engine.add_upload("new.jsonl", (json.dumps(record, ensure_ascii=False) + "\n").encode())
