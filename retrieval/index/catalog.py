@@ -89,6 +89,7 @@ CREATE INDEX IF NOT EXISTS passages_by_article ON passages (article);
 CREATE INDEX IF NOT EXISTS passages_by_id ON passages (passage_id);
 CREATE INDEX IF NOT EXISTS passages_added ON passages (added_in);
 CREATE INDEX IF NOT EXISTS passages_removed ON passages (removed_in) WHERE removed_in IS NOT NULL;
+CREATE INDEX IF NOT EXISTS passages_by_text ON passages (text_hash);
 CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, sound TEXT NOT NULL, skeleton TEXT NOT NULL)
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS vocabulary_by_skeleton ON vocabulary (skeleton);
@@ -581,8 +582,25 @@ class Catalog:
         return int(self._db.execute("SELECT COUNT(*) FROM passages WHERE removed_in <= ?", (seq,)).fetchone()[0])
 
     def drop_retired(self, seq: int) -> None:
+        """Delete the rows updates up to `seq` retired, and the cached vectors of texts no passage holds any
+        more (an edited or removed passage's): the cache then grows with the corpus, not with its history.
+        Costs what was retired: only the retired texts are looked up (passages_by_text)."""
         with self.transaction():
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS retired_texts (text_hash TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM retired_texts")
+            self._db.execute(
+                "INSERT OR IGNORE INTO retired_texts SELECT text_hash FROM passages WHERE removed_in <= ?", (seq,)
+            )
             self._db.execute("DELETE FROM passages WHERE removed_in <= ?", (seq,))
+            self._db.execute(  # texts another passage still holds keep their vectors
+                "DELETE FROM retired_texts WHERE EXISTS "
+                "(SELECT 1 FROM passages p WHERE p.text_hash = retired_texts.text_hash)"
+            )
+            for model in self._cached_models():
+                self._db.execute(
+                    "DELETE FROM embeddings WHERE model = ? AND text_hash IN (SELECT text_hash FROM retired_texts)",
+                    (model,),
+                )
             self._db.execute(
                 "DELETE FROM story_bands WHERE article IN (SELECT id FROM articles WHERE removed_in <= ?)", (seq,)
             )
@@ -593,6 +611,16 @@ class Catalog:
                 "DELETE FROM identities WHERE article IN (SELECT id FROM articles WHERE removed_in <= ?)", (seq,)
             )
             self._db.execute("DELETE FROM articles WHERE removed_in <= ?", (seq,))
+
+    def _cached_models(self) -> list[str]:
+        """The models the embedding cache holds vectors of: one index seek a model (a skip scan), where
+        SELECT DISTINCT would read the whole cache."""
+        rows = self._db.execute(
+            "WITH RECURSIVE m(model) AS (SELECT MIN(model) FROM embeddings UNION ALL "
+            "SELECT (SELECT MIN(model) FROM embeddings WHERE model > m.model) FROM m WHERE m.model IS NOT NULL) "
+            "SELECT model FROM m WHERE model IS NOT NULL"
+        )
+        return [str(row[0]) for row in rows]
 
     def last_update(self) -> tuple[int, str, datetime | None, float | None] | None:
         row = self._db.execute(

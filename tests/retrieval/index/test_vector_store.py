@@ -4,6 +4,7 @@ and real Chroma, embedded and as a server."""
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -57,6 +58,36 @@ def test_forced_dense_embeds_into_chroma_and_reuses_cached_vectors(
     names = [c.name for c in client.list_collections()]
     assert len(names) == 1 and names[0].endswith(collection)  # one live collection, updated in place
     assert client.get_collection(names[0]).count() == second.passages
+
+
+def _cached_texts(state_dir: Path) -> int:
+    with sqlite3.connect(state_dir / "catalog.sqlite3") as db:
+        return int(db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+
+
+def test_the_embedding_cache_forgets_texts_no_passage_holds_once_their_rows_are_collected(
+    tmp_path: Path, corpus_dir: Path, minilm_path: str
+) -> None:
+    config = _config(tmp_path, corpus_dir, minilm_path)
+    note = corpus_dir / "zz.md"
+    with SearchEngine.open(config) as engine:
+        passages = engine.reindex().passages
+        assert _cached_texts(config.state_dir) == passages
+        note.write_text("---\ntitle: নতুন\n---\nঢাকায় মেট্রোরেল চালু হয়েছে।\n", "utf-8")
+        engine.reindex()
+        for n in range(5):  # five edits: each retires the last text
+            note.write_text(f"---\ntitle: নতুন\n---\nঢাকায় মেট্রোরেল চালু হয়েছে; যাত্রী {n + 1} লাখ।\n", "utf-8")
+            assert engine.reindex().updated == 1
+        engine.reindex()  # collects what the last edit retired
+        assert _cached_texts(config.state_dir) == passages + 1  # not + 6
+        shared = (corpus_dir / "000_43b20ac34654a04f.md").read_text("utf-8")
+        (corpus_dir / "zz-copy.md").write_text(shared.replace("---\n", "---\nid: copy\n", 1), "utf-8")
+        engine.reindex()
+        (corpus_dir / "zz-copy.md").unlink()  # its texts are also the original's: their vectors stay
+        engine.reindex()
+        engine.reindex()
+        assert _cached_texts(config.state_dir) == passages + 1
+        assert engine.search("ঢাকায় মেট্রোরেল যাত্রী", 1).hits[0].doc_id == "zz"
 
 
 def test_model_that_cannot_read_bengali_is_not_used(tmp_path: Path, corpus_dir: Path, minilm_path: str) -> None:
