@@ -97,7 +97,8 @@ def main() -> None:
                 p50, p95 = latency(engine, questions)
                 recent = update_times[-100:]
                 print(
-                    f"update {n:4}: {sizes(state)}; questions p50 {p50:.1f} / p95 {p95:.1f} ms; "
+                    f"update {n:4}: {report.passages:,} passages, {sizes(state)}; "
+                    f"questions p50 {p50:.1f} / p95 {p95:.1f} ms; "
                     f"updates p50 {statistics.median(recent):.2f} s, max {max(recent):.2f} s",
                     flush=True,
                 )
