@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from retrieval import CorpusError, load_corpus
+from retrieval import Article, CorpusError, load_corpus, parse_file
 
 REMOVED_DIR = "removed"  # under the state directory
 
@@ -25,16 +25,29 @@ class RemovalPlan:
     published: str | None
 
 
-def plan_removal(data_dir: Path, doc_id: str) -> RemovalPlan:
+def plan_removal(data_dir: Path, doc_id: str, indexed_file: str | None = None) -> RemovalPlan:
     """The file to move aside for `doc_id`. Raises CorpusError with the reason when there is no such
-    article, or when its file holds other articles too (a .jsonl): that file must be edited instead."""
-    corpus = load_corpus(data_dir)
-    found = [a for a in corpus.articles if a.doc_id == doc_id]
+    article, or when its file holds other articles too (a .jsonl): that file must be edited instead.
+
+    indexed_file: the file the index read the article from (SearchEngine.article_file): only that file
+    is read. Without it, or when the file no longer holds the article, the whole corpus is read."""
+    if indexed_file is not None and (data_dir / indexed_file).is_file():
+        try:
+            articles = parse_file(indexed_file, (data_dir / indexed_file).read_bytes()).articles
+        except OSError:
+            articles = []
+        if any(a.doc_id == doc_id for a in articles):
+            return _plan(data_dir, doc_id, articles)
+    return _plan(data_dir, doc_id, load_corpus(data_dir).articles)
+
+
+def _plan(data_dir: Path, doc_id: str, articles: list[Article]) -> RemovalPlan:
+    found = [a for a in articles if a.doc_id == doc_id]
     if not found:
         raise CorpusError(f"no article with the id {doc_id!r} in the corpus")
     article = found[0]
     origin = article.origin.split(":", 1)[0]
-    others = [a.doc_id for a in corpus.articles if a.origin.split(":", 1)[0] == origin and a.doc_id != doc_id]
+    others = [a.doc_id for a in articles if a.origin.split(":", 1)[0] == origin and a.doc_id != doc_id]
     if others:
         raise CorpusError(
             f"{doc_id} is one of {len(others) + 1} articles in {origin}: remove its line from that file instead"

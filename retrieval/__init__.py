@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # `name as name`: an explicit re-export for type checkers and
     from retrieval.corpus.loader import ADDED_FOLDER as ADDED_FOLDER
     from retrieval.corpus.loader import SUPPORTED_SUFFIXES as SUPPORTED_SUFFIXES
     from retrieval.corpus.loader import load_corpus as load_corpus
+    from retrieval.corpus.loader import parse_file as parse_file
     from retrieval.corpus.uploads import UploadPlan as UploadPlan
     from retrieval.corpus.uploads import plan_upload as plan_upload
     from retrieval.corpus.uploads import write_upload as write_upload
@@ -97,6 +98,7 @@ _HOMES: dict[str, str] = {
     "ADDED_FOLDER": "corpus.loader",
     "SUPPORTED_SUFFIXES": "corpus.loader",
     "load_corpus": "corpus.loader",
+    "parse_file": "corpus.loader",
     "UploadPlan": "corpus.uploads",
     "plan_upload": "corpus.uploads",
     "write_upload": "corpus.uploads",

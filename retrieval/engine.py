@@ -304,6 +304,11 @@ class SearchEngine:
         )
         return found
 
+    def article_file(self, doc_id: str) -> str | None:
+        """The corpus file the serving index read an article from, by corpus name; None when not served."""
+        view = self._view
+        return view.catalog.article_file(view.seq, doc_id) if view is not None else None
+
     def latest(self, topic: str | None = None, limit: int = 10) -> list[ArticleInfo]:
         """The newest indexed articles, or the newest of those that match a topic (its best 50 articles
         by BM25 over whole articles, then by date): what /latest lists."""

@@ -20,7 +20,7 @@ def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     with SearchEngine.open(settings.engine_config()) as engine:  # first: refuses while the bot holds the state
         try:
-            plan = plan_removal(settings.data_dir, args.id)
+            plan = plan_removal(settings.data_dir, args.id, engine.article_file(args.id))
         except CorpusError as exc:
             print(f"sondhani: not removed: {exc}", file=sys.stderr)
             return 2

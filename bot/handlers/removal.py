@@ -29,7 +29,10 @@ async def remove_command(update: Update, context: BotContext) -> None:
         await message.reply_text(t.remove_usage)
         return
     try:
-        plan = await asyncio.to_thread(plan_removal, svc.engine.config.data_dir, args[0])
+        engine, doc_id = svc.engine, args[0]
+        plan = await asyncio.to_thread(
+            lambda: plan_removal(engine.config.data_dir, doc_id, engine.article_file(doc_id))
+        )
     except CorpusError as exc:
         await message.reply_text(t.remove_refused.format(reason=esc(exc)))
         return

@@ -226,6 +226,16 @@ class CatalogReader:
         )
         return [ArticleInfo(*row) for row in rows]
 
+    def article_file(self, seq: int, doc_id: str) -> str | None:
+        """The corpus file a visible article was read from ("x.md", "added/x.md", "feed.jsonl"), or None."""
+        where, params = article_filter(seq, None, None)
+        row = (
+            self._db()
+            .execute(f"SELECT file FROM articles a WHERE doc_id = ? AND {where} LIMIT 1", (doc_id, *params))
+            .fetchone()
+        )
+        return str(row[0]) if row else None
+
     def newest_articles(self, seq: int, limit: int, doc_ids: Sequence[str] | None = None) -> list[ArticleInfo]:
         """Visible articles newest first (undated ones last), optionally only these doc ids."""
         where, params = article_filter(seq, None, None)
