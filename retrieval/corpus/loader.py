@@ -83,7 +83,7 @@ def corpus_files(data_dir: Path) -> dict[str, tuple[int, int]]:
     if not data_dir.is_dir():
         raise CorpusError(f"corpus directory {data_dir} does not exist or is not a directory")
     found: dict[str, tuple[int, int]] = {}
-    for folder, prefix in ((data_dir, ""), (data_dir / ADDED_FOLDER, f"{ADDED_FOLDER}/")):
+    for folder, prefix in _folders(data_dir):
         try:
             entries = list(os.scandir(folder))
         except FileNotFoundError:
@@ -106,17 +106,20 @@ def added_name(file_name: str) -> str:
     return f"{ADDED_FOLDER}/{file_name}"
 
 
+def _folders(data_dir: Path) -> tuple[tuple[Path, str], ...]:
+    """The folders the corpus is read from, in order, with the prefix of their files' corpus names."""
+    return (data_dir, ""), (data_dir / ADDED_FOLDER, f"{ADDED_FOLDER}/")
+
+
 def _corpus_paths(data_dir: Path) -> list[tuple[str, Path]]:
     """(corpus name, path) of every file load_corpus reads: data_dir's own files, then added/'s."""
-    found = [(path.name, path) for path in sorted(data_dir.iterdir(), key=lambda p: p.name) if _is_corpus_file(path)]
-    added = data_dir / ADDED_FOLDER
-    if added.is_dir():
-        found += [
-            (added_name(path.name), path)
-            for path in sorted(added.iterdir(), key=lambda p: p.name)
-            if _is_corpus_file(path)
-        ]
-    return found
+    return [
+        (prefix + path.name, path)
+        for folder, prefix in _folders(data_dir)
+        if folder.is_dir()
+        for path in sorted(folder.iterdir(), key=lambda p: p.name)
+        if _is_corpus_file(path)
+    ]
 
 
 def parse_records(name: str, data: bytes) -> tuple[list[tuple[str, Article]], list[Skipped]]:
