@@ -13,7 +13,6 @@ lost vectors are noticed and re-created.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from retrieval.errors import CorpusError, IndexDamaged, IndexMissing, ReindexInP
 from retrieval.index.catalog import Catalog
 from retrieval.index.catalog_reads import CatalogReader
 from retrieval.index.housekeeping import recover, remove_unused
+from retrieval.index.integrity import file_sha256
 from retrieval.index.known import IndexedArticles
 from retrieval.index.readback import open_view
 from retrieval.index.state_lock import StateLock
@@ -370,7 +370,7 @@ class SearchEngine:
 
     def _same_bytes(self, name: str, sha256: str) -> bool:
         try:
-            return hashlib.sha256((self.config.data_dir / name).read_bytes()).hexdigest() == sha256
+            return file_sha256(self.config.data_dir / name) == sha256
         except OSError:
             return False
 

@@ -29,7 +29,8 @@ class FileEntry:
     sha256: str
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """A file's sha256, read in 1 MB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -49,7 +50,7 @@ def manifest_of(directory: Path, files: Sequence[Path], recorded: Mapping[str, F
             continue
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
-        entries.append(FileEntry(path.relative_to(directory).as_posix(), size, _sha256(path)))
+        entries.append(FileEntry(path.relative_to(directory).as_posix(), size, file_sha256(path)))
     return entries
 
 
@@ -88,7 +89,7 @@ def verify(directory: Path, recorded: Sequence[FileEntry]) -> str | None:
         size = path.stat().st_size
         if size != entry.size:
             return f"{name} is {size} bytes, {entry.size} were written"
-        if _sha256(path) != entry.sha256:
+        if file_sha256(path) != entry.sha256:
             return f"{name} has other bytes than were written (sha256 differs)"
     return None
 
