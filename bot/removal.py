@@ -31,10 +31,10 @@ def plan_removal(data_dir: Path, doc_id: str, indexed_file: str | None = None) -
 
     indexed_file: the file the index read the article from (SearchEngine.article_file): only that file
     is read. Without it, or when the file no longer holds the article, the whole corpus is read."""
-    if indexed_file is not None and (data_dir / indexed_file).is_file():
+    if indexed_file is not None:
         try:
             articles = parse_file(indexed_file, (data_dir / indexed_file).read_bytes()).articles
-        except OSError:
+        except OSError:  # gone or unreadable since the index read it
             articles = []
         if any(a.doc_id == doc_id for a in articles):
             return _plan(data_dir, doc_id, articles)
