@@ -189,7 +189,7 @@ def du_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def measure(size: int, dense: str, work: Path, vocabulary: Vocabulary) -> Row:
+def measure(size: int, dense: str, work: Path, vocabulary: Vocabulary, keep: bool = False) -> Row:
     row = Row(size, dense)
     case = work / f"{dense}-{size}"
     shutil.rmtree(case, ignore_errors=True)
@@ -236,7 +236,8 @@ def measure(size: int, dense: str, work: Path, vocabulary: Vocabulary) -> Row:
     row.cells["serving RSS"] = f"{warm.rss_mb / 1024:.2f} GB"
     row.cells["state size"] = f"{du_mb(state) / 1000:.2f} GB"
     print(f"{dense:>3} {size:>9,}: " + ", ".join(f"{k} {v}" for k, v in row.cells.items()), flush=True)
-    shutil.rmtree(case, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(case, ignore_errors=True)
     return row
 
 
@@ -266,13 +267,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/sondhani-scale"))
     parser.add_argument("--prefill", nargs=2, type=Path, metavar=("CORPUS", "STATE"), help=argparse.SUPPRESS)
     parser.add_argument("--no-model-rate", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep each case's corpus and state (for profiling)")
     args = parser.parse_args()
     if args.prefill:
         prefill(*args.prefill)
         return
     vocabulary = Vocabulary.from_bn_news_qa()
     rows = [
-        measure(size, dense, args.work, vocabulary)
+        measure(size, dense, args.work, vocabulary, args.keep)
         for dense in args.dense.split(",")
         for size in (int(s) for s in args.sizes.split(","))
     ]

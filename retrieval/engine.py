@@ -196,6 +196,18 @@ class SearchEngine:
 
     # --- serving --------------------------------------------------------------------------------
 
+    def warm_up(self) -> None:
+        """Load the serving vectors now rather than at the first question (a server calls this once at
+        start; a one-off command does not: Chroma is opened only when it is used)."""
+        from retrieval.index.vector_store import LazyCollection
+
+        view = self._view
+        if view is not None and isinstance(view.dense, LazyCollection):
+            try:
+                view.dense.load()
+            except Exception as exc:  # noqa: BLE001 - chromadb's and Rust errors; searches then answer lexically
+                log.warning("the vectors of the index could not be loaded (%s): lexical results only", exc)
+
     def has_index(self) -> bool:
         """True when a built index is serving."""
         return self._view is not None

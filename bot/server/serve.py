@@ -53,6 +53,7 @@ async def _serve(settings: Settings, rate_limiter: BaseRateLimiter[Any] | None) 
         return 1
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(asyncio.to_thread, engine.close)
+        await asyncio.to_thread(engine.warm_up)  # the first question does not wait for the vectors
         await _log_engine(engine, time.perf_counter() - started)
         store = await open_store(settings.state_dir / DB_NAME, settings.history_days)
         stack.push_async_callback(store.close)

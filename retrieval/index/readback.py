@@ -3,8 +3,10 @@
 The lexical index's live files must match the sizes and sha256 sums recorded after its last commit
 (unless a kill interrupted the record: then they are trusted and recorded again), and tantivy must open
 them. The collection is used only when it holds this model's vectors of every visible passage; lost
-vectors are noticed (a missing collection, a count that differs) and reported, and the next update
-re-creates them from the embedding cache. Passage text is not read here: that is per search.
+vectors are noticed (a missing collection, a count that differs: read from chroma.sqlite3, so opening
+needs neither chromadb nor the HNSW index, which the view loads at its first dense search) and reported,
+and the next update re-creates them from the embedding cache. Passage text is not read here: that is
+per search.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from retrieval.index.update import lexical_dir, record_lexical_files
 from retrieval.index.view import Hidden, IndexView
 
 if TYPE_CHECKING:  # chromadb is imported only when dense search is on
-    from retrieval.index.vector_store import ChromaCollection, ChromaStore
+    from retrieval.index.vector_store import ChromaStore, LazyCollection
 
 log = logging.getLogger(__name__)
 
@@ -99,22 +101,15 @@ def _checked_lexical(state_dir: Path, catalog: Catalog, serving: ServingState) -
 
 def _vectors(
     chroma: ChromaStore | None, catalog: Catalog, serving: ServingState, model: str | None, hidden: Hidden
-) -> tuple[ChromaCollection | None, bool]:
+) -> tuple[LazyCollection | None, bool]:
     """(the collection to search or None, whether vectors this model should have are lost)."""
     if chroma is None or model is None or serving.model != model or serving.collection is None:
         return None, False
     if serving.dense_seq != serving.seq:
         return None, False  # updated while dense search was off: the next update rebuilds the collection
-    from chromadb.errors import ChromaError
-
     expected = serving.passages + catalog.retired_count(serving.seq)
-    try:
-        collection = chroma.open(serving.collection)
-        count = collection.count() if collection is not None else -1
-    except ChromaError as exc:
-        log.warning("the vectors of the index cannot be read: %s", exc)
-        collection, count = None, -1
-    if collection is None or count < serving.passages or count > expected + hidden.extra:
+    count = chroma.vector_count(serving.collection)
+    if count < serving.passages or count > expected + hidden.extra:
         found = "missing" if count < 0 else f"{count} of {serving.passages} vectors"
         log.warning(
             "the vectors of the index are lost (%s): re-created from the embedding cache where it holds them, "
@@ -122,4 +117,4 @@ def _vectors(
             found,
         )
         return None, True
-    return collection, False
+    return chroma.searcher(serving.collection), False

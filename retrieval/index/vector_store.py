@@ -19,19 +19,20 @@ import logging
 import re
 import shutil
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
-from chromadb.api import ClientAPI
-from chromadb.api.client import Client
-from chromadb.api.collection_configuration import CreateCollectionConfiguration, CreateHNSWConfiguration
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.config import Settings as ChromaSettings
 
+from retrieval.index import chroma_files
 from retrieval.index.integrity import move_aside, sqlite_problem
+
+if TYPE_CHECKING:  # chromadb is imported when the client is first needed (see ChromaStore)
+    import chromadb
+    from chromadb.api import ClientAPI
 
 log = logging.getLogger(__name__)
 # HNSW settings of a new collection (python -m benchmarks.hnsw_recall: the bundled model's vectors of the
@@ -40,6 +41,12 @@ log = logging.getLogger(__name__)
 # rebuild, an update resumed after a kill); with these 0.7-1.3%, for 2-3 ms more a question.
 HNSW_CONSTRUCTION_EF = 200  # fixed when a collection is created
 HNSW_SEARCH_EF = 500  # mutable: a collection made with less is raised to it when opened
+# Records Chroma applies to HNSW in memory before it writes the index to disk (default 1,000). A new
+# process replays the records not yet written into HNSW before its first operation, about 1 ms each at
+# ef_construction 200 (measured at 50k vectors: 0.1 s with none to replay, 1.3 s with 890), so a
+# `sondhani index` or `ask` after a full build paid up to a second for that; with 100 it pays at most
+# 0.1 s, and the writes in between cost 0.02-0.06 s. Mutable: older collections are lowered when opened.
+HNSW_SYNC_THRESHOLD = 100
 SEGMENT_DIR = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -81,38 +88,69 @@ class ChromaCollection:
 
 
 class ChromaStore:
-    """The embedded PersistentClient under the state directory, or a Chroma server (HttpClient)."""
+    """The embedded PersistentClient under the state directory, or a Chroma server (HttpClient).
+
+    The local engine's client is made when something first needs it (an update that writes vectors, a
+    search, a collection to drop): importing chromadb and loading a collection's HNSW index cost about
+    a second at 200k passages, which a no-op `index` never needs. What an open must know before that
+    (the damage check, how many vectors a collection holds, which collections exist) is read from
+    chroma.sqlite3 directly (chroma_files); where that layout is not the one known, the client answers."""
 
     def __init__(self, state_dir: Path, instance: str, url: str | None = None) -> None:
         self._prefix = f"passages_{instance}_"
         self.recovered: str | None = None  # one line, when damaged local files were moved aside at open
         self._path: Path | None = None if url else state_dir / "chroma"
+        self._url = url
+        self._opened: ClientAPI | None = None
+        self._opening = threading.Lock()
+        if self._path is not None:
+            problem = sqlite_problem(self._path / "chroma.sqlite3")
+            if problem is not None:
+                self._client_now(problem)  # moved aside at once, so `recovered` tells the caller
+            else:
+                _purge_automatically(self._path / "chroma.sqlite3")
+        else:
+            self._client_now()
+
+    @property
+    def _client(self) -> ClientAPI:
+        return self._opened if self._opened is not None else self._client_now()
+
+    def _client_now(self, problem: str | None = None) -> ClientAPI:
+        """Make the client (once; searches may ask from several threads)."""
+        with self._opening:
+            if self._opened is None:
+                self._opened = self._make_client(problem)
+            return self._opened
+
+    def _make_client(self, problem: str | None) -> ClientAPI:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
         settings = ChromaSettings(anonymized_telemetry=False)
-        self._client: ClientAPI
-        if url:
-            parsed = urlparse(url)
-            self._client = chromadb.HttpClient(
+        if self._path is None:
+            parsed = urlparse(self._url or "")
+            return chromadb.HttpClient(
                 host=parsed.hostname or "127.0.0.1",
                 port=parsed.port or (443 if parsed.scheme == "https" else 8000),
                 ssl=parsed.scheme == "https",
                 settings=settings,
             )
-        else:
-            self._client = self._open_local(state_dir / "chroma", settings)
+        return self._open_local(self._path, settings, problem)
 
-    def _open_local(self, path: Path, settings: ChromaSettings) -> ClientAPI:
+    def _open_local(self, path: Path, settings: object, problem: str | None) -> ClientAPI:
         """The PersistentClient, after moving a directory it cannot read aside (once).
 
         A chroma.sqlite3 garbled in its middle still opens and lists its collections, then answers
-        count() wrongly or fails later (measured on Chroma 1.5.9), so its pages are checked first
-        (`PRAGMA quick_check`: 0.4 s at 1M vectors, page cache warm). Its write-ahead log is pruned
-        only when the directory's one `automatically_purge` switch is on: it is turned on here."""
+        count() wrongly or fails later (measured on Chroma 1.5.9), so its pages are checked first, at
+        construction (`PRAGMA quick_check`: 0.4 s at 1M vectors, page cache warm). Its write-ahead log
+        is pruned only when the directory's one `automatically_purge` switch is on: it is turned on there."""
+        import chromadb
+
         client: ClientAPI | None = None
-        problem = sqlite_problem(path / "chroma.sqlite3")
         if problem is None:
-            _purge_automatically(path / "chroma.sqlite3")
             try:
-                client = chromadb.PersistentClient(path=str(path), settings=settings)
+                client = chromadb.PersistentClient(path=str(path), settings=settings)  # type: ignore[arg-type]
                 client.list_collections()
                 return client
             except chromadb.errors.ChromaError as exc:
@@ -121,12 +159,19 @@ class ChromaStore:
         aside = move_aside(path)
         self.recovered = f"the vector store {path.name}/ was damaged ({problem}): moved to {aside.name}, started afresh"
         log.warning("%s", self.recovered)
-        return chromadb.PersistentClient(path=str(path), settings=settings)
+        return chromadb.PersistentClient(path=str(path), settings=settings)  # type: ignore[arg-type]
 
     def create(self, store: str) -> ChromaCollection:
         """A new, empty collection for a store (an old one of that name is replaced)."""
+        from chromadb.api.collection_configuration import CreateCollectionConfiguration, CreateHNSWConfiguration
+
         self.drop(store)
-        hnsw = CreateHNSWConfiguration(space="cosine", ef_construction=HNSW_CONSTRUCTION_EF, ef_search=HNSW_SEARCH_EF)
+        hnsw = CreateHNSWConfiguration(
+            space="cosine",
+            ef_construction=HNSW_CONSTRUCTION_EF,
+            ef_search=HNSW_SEARCH_EF,
+            sync_threshold=HNSW_SYNC_THRESHOLD,
+        )
         collection = self._client.create_collection(
             self._prefix + store, embedding_function=None, configuration=CreateCollectionConfiguration(hnsw=hnsw)
         )
@@ -134,15 +179,44 @@ class ChromaStore:
 
     def open(self, store: str) -> ChromaCollection | None:
         """The collection of a store, or None when it does not exist."""
+        import chromadb
+
         try:
             collection = self._client.get_collection(self._prefix + store, embedding_function=None)
         except (ValueError, chromadb.errors.NotFoundError):
             return None
-        _search_wide_enough(collection)
+        _configured(collection)
         return ChromaCollection(store, collection, self._client.get_max_batch_size())
+
+    def searcher(self, store: str) -> LazyCollection:
+        """A store's collection for a view to search, opened at its first query."""
+        return LazyCollection(self, store)
+
+    def vector_count(self, store: str) -> int:
+        """How many vectors a store's collection holds; -1 when it does not exist. The local engine's
+        count is read from chroma.sqlite3 while no client is open (Chroma's own count() loads the HNSW
+        index first: 0.5 s at 50k vectors)."""
+        if self._path is not None and self._opened is None:
+            counted = chroma_files.vector_count(self._path / "chroma.sqlite3", self._prefix + store)
+            if counted is not None:
+                return counted
+        import chromadb
+
+        try:
+            collection = self.open(store)
+            return collection.count() if collection is not None else -1
+        except chromadb.errors.ChromaError as exc:
+            log.warning("the vectors of the index cannot be read: %s", exc)
+            return -1
 
     def drop(self, store: str) -> None:
         """Delete a store's collection if it exists."""
+        import chromadb
+
+        if self._path is not None and self._opened is None:
+            names = chroma_files.collection_names(self._path / "chroma.sqlite3")
+            if names is not None and self._prefix + store not in names:
+                return
         try:
             self._client.delete_collection(self._prefix + store)
         except (ValueError, chromadb.errors.NotFoundError):
@@ -151,8 +225,12 @@ class ChromaStore:
     def close(self) -> None:
         """Release the client: chromadb keeps one engine per path in a process, and the next owner of the
         state directory (this process or another) must read the files afresh."""
-        if isinstance(self._client, Client):
-            self._client.close()
+        if self._opened is None:
+            return
+        from chromadb.api.client import Client
+
+        if isinstance(self._opened, Client):
+            self._opened.close()
 
     def collect_orphans(self, keep: set[str]) -> list[str]:
         """Local engine only: drop every collection but the stores in `keep` (whatever instance made it:
@@ -161,10 +239,10 @@ class ChromaStore:
         if self._path is None:
             return []
         removed = []
-        for collection in self._client.list_collections():
-            if collection.name not in {self._prefix + k for k in keep} and collection.name.startswith("passages_"):
-                self._client.delete_collection(collection.name)
-                removed.append(collection.name)
+        for name in self._collection_names():
+            if name not in {self._prefix + k for k in keep} and name.startswith("passages_"):
+                self._client.delete_collection(name)
+                removed.append(name)
         return removed + self.remove_dead_segment_folders()
 
     def remove_dead_segment_folders(self) -> list[str]:
@@ -177,11 +255,7 @@ class ChromaStore:
         if not database.exists():
             return []
         try:
-            db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-            try:
-                live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
-            finally:
-                db.close()
+            live = chroma_files.live_segments(database)
         except sqlite3.Error as exc:  # unsure which folders are live: delete none
             log.warning("Not collecting Chroma's segment folders: cannot read its segments table (%s)", exc)
             return []
@@ -194,21 +268,65 @@ class ChromaStore:
 
     def stores(self) -> list[str]:
         """Stores of this state directory that have a collection here."""
-        return [c.name[len(self._prefix) :] for c in self._client.list_collections() if c.name.startswith(self._prefix)]
+        return [name[len(self._prefix) :] for name in self._collection_names() if name.startswith(self._prefix)]
+
+    def _collection_names(self) -> list[str]:
+        if self._path is not None and self._opened is None:
+            names = chroma_files.collection_names(self._path / "chroma.sqlite3")
+            if names is not None:
+                return names
+        return [c.name for c in self._client.list_collections()]
 
 
-def _search_wide_enough(collection: chromadb.Collection) -> None:
-    """Raise a collection's ef_search to HNSW_SEARCH_EF (one made by an older version has Chroma's 100)."""
+class LazyCollection:
+    """A view's collection, opened at its first query (see ChromaStore); a store gone by then raises,
+    and the view answers lexically."""
+
+    def __init__(self, chroma: ChromaStore, store: str) -> None:
+        self._chroma = chroma
+        self._store = store
+        self._collection: ChromaCollection | None = None
+        self._opening = threading.Lock()
+
+    def load(self) -> None:
+        """Open the collection and load its index now (a server warms up before its first question)."""
+        self._opened().count()
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        return self._opened().query(vector, k)
+
+    def _opened(self) -> ChromaCollection:
+        with self._opening:
+            if self._collection is None:
+                self._collection = self._chroma.open(self._store)
+                if self._collection is None:
+                    raise LookupError(f"the vector collection of store {self._store} is gone")
+            return self._collection
+
+
+def _configured(collection: chromadb.Collection) -> None:
+    """Bring an older collection's mutable HNSW settings to ours: ef_search up to HNSW_SEARCH_EF (Chroma's
+    default is 100), sync_threshold down to HNSW_SYNC_THRESHOLD (default 1,000)."""
+    from chromadb.api.collection_configuration import UpdateHNSWConfiguration
+
     hnsw = (collection.configuration or {}).get("hnsw") or {}
+    change = UpdateHNSWConfiguration()
     if int(hnsw.get("ef_search") or 0) < HNSW_SEARCH_EF:
-        collection.modify(configuration={"hnsw": {"ef_search": HNSW_SEARCH_EF}})
-        log.info("raised the vector index's ef_search to %d", HNSW_SEARCH_EF)
+        change["ef_search"] = HNSW_SEARCH_EF
+    if int(hnsw.get("sync_threshold") or 1000) > HNSW_SYNC_THRESHOLD:
+        change["sync_threshold"] = HNSW_SYNC_THRESHOLD
+    if change:
+        collection.modify(configuration={"hnsw": change})
+        log.info("set the vector index's %s", ", ".join(f"{k} to {v}" for k, v in change.items()))
 
 
 def _forget_engine(path: Path, client: ClientAPI | None) -> None:
     """Drop chromadb's cached engine for `path` after it failed to read the files: chromadb shares one
     engine per path in a process, and a later client must not get the broken one back. Its own release
     (Client.close) can fail on a half-started engine, so the cache entry is removed directly."""
+    from chromadb.api.client import Client
+    from chromadb.api.shared_system_client import SharedSystemClient
+
     if isinstance(client, Client):
         try:
             client.close()

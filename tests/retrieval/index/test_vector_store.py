@@ -19,7 +19,7 @@ from chromadb.config import Settings
 from retrieval.config import EngineConfig
 from retrieval.encoders.dense_mode import DenseMode
 from retrieval.engine import SearchEngine
-from retrieval.index.vector_store import HNSW_CONSTRUCTION_EF, HNSW_SEARCH_EF, ChromaStore
+from retrieval.index.vector_store import HNSW_CONSTRUCTION_EF, HNSW_SEARCH_EF, HNSW_SYNC_THRESHOLD, ChromaStore
 from tests.support.damage import serving_state
 
 pytestmark = pytest.mark.slow
@@ -150,6 +150,7 @@ def test_chroma_server_through_http_client(
         collection = chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()[0]
         hnsw = collection.configuration["hnsw"] or {}
         assert (hnsw.get("ef_construction"), hnsw.get("ef_search")) == (HNSW_CONSTRUCTION_EF, HNSW_SEARCH_EF)
+        assert hnsw.get("sync_threshold") == HNSW_SYNC_THRESHOLD
         before = collection.count()
         (corpus_dir / "900-tea.md").write_text(
             "---\ntitle: Tea gardens\n---\nNew tea gardens are growing on the hills of Sylhet this year.\n", "utf-8"
@@ -167,7 +168,8 @@ def test_chroma_server_through_http_client(
 
 def test_a_collection_made_with_chromas_defaults_searches_wider_once_opened(tmp_path: Path) -> None:
     """A state directory from a version that left HNSW at Chroma's defaults: its ef_search (mutable) is
-    raised at open, so its top-50 is near exact without a rebuild (ef_construction waits for one)."""
+    raised at open, so its top-50 is near exact without a rebuild (ef_construction waits for one), and
+    its sync_threshold lowered, so a new process replays at most that many records into HNSW."""
     old = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False))
     old.create_collection("passages_abc_1", embedding_function=None, metadata={"hnsw:space": "cosine"})
     old_hnsw = old.get_collection("passages_abc_1").configuration["hnsw"] or {}
@@ -177,6 +179,7 @@ def test_a_collection_made_with_chromas_defaults_searches_wider_once_opened(tmp_
         assert store.open("1") is not None
         hnsw = store._client.get_collection("passages_abc_1").configuration["hnsw"] or {}
         assert hnsw.get("ef_search") == HNSW_SEARCH_EF and hnsw.get("space") == "cosine"
+        assert hnsw.get("sync_threshold") == HNSW_SYNC_THRESHOLD
     finally:
         store.close()
 
@@ -216,3 +219,34 @@ def test_an_index_built_without_vectors_asks_for_a_reindex(tmp_path: Path, corpu
         report = engine.reindex()
         after = engine.status()
         assert report.embedded == report.passages and after.dense_enabled and "re-index" not in after.dense_note
+
+
+def test_the_vector_count_read_from_chroma_sqlite3_is_chromas_own(tmp_path: Path) -> None:
+    """chroma_files counts a collection's vectors without chromadb; it must agree with Chroma's count()
+    after adds and deletes, say -1 for a missing collection or file, and None for a file of another layout."""
+    import numpy as np
+
+    from retrieval.index import chroma_files
+
+    store = ChromaStore(tmp_path, "abc")
+    try:
+        collection = store.create("s1")
+        collection.add(list(range(250)), np.random.default_rng(0).standard_normal((250, 8)).astype(np.float32))
+        collection.delete(list(range(0, 250, 5)))
+        database = tmp_path / "chroma" / "chroma.sqlite3"
+        assert chroma_files.vector_count(database, "passages_abc_s1") == collection.count() == 200
+        assert chroma_files.vector_count(database, "passages_abc_s2") == -1
+        assert chroma_files.collection_names(database) == ["passages_abc_s1"]
+    finally:
+        store.close()
+    assert chroma_files.vector_count(tmp_path / "none.sqlite3", "passages_abc_s1") == -1
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    assert chroma_files.vector_count(other, "passages_abc_s1") is None
+    assert chroma_files.collection_names(other) is None
+    reopened = ChromaStore(tmp_path, "abc")  # a new process's view: no client until one is needed
+    try:
+        assert reopened.vector_count("s1") == 200 and reopened.stores() == ["s1"]
+        assert reopened._opened is None
+    finally:
+        reopened.close()
