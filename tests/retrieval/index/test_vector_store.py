@@ -250,3 +250,23 @@ def test_the_vector_count_read_from_chroma_sqlite3_is_chromas_own(tmp_path: Path
         assert reopened._opened is None
     finally:
         reopened.close()
+
+
+def test_an_engine_opens_chroma_only_when_its_vectors_are_used(
+    tmp_path: Path, corpus_dir: Path, minilm_path: str
+) -> None:
+    """Opening checks the vectors without a Chroma client (a no-op `index` stays cheap); warm_up, as the
+    bot calls it at start, loads them, and searches then use them."""
+    config = _config(tmp_path, corpus_dir, minilm_path)
+    with SearchEngine.open(config) as engine:
+        engine.reindex()
+        expected = engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits
+    with SearchEngine.open(config) as engine:
+        chroma = engine._chroma
+        assert chroma is not None and chroma._opened is None
+        status = engine.status()
+        assert status.dense_enabled and "lost" not in status.dense_note
+        assert engine.reindex().kind == "none" and chroma._opened is None
+        engine.warm_up()
+        assert chroma._opened is not None
+        assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits == expected
