@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 
 def collection_names(database: Path) -> list[str] | None:
@@ -31,16 +32,13 @@ def vector_count(database: Path, collection: str) -> int | None:
     try:
         found = _read(
             database,
-            "SELECT s.id FROM collections c JOIN segments s ON s.collection = c.id "
-            "WHERE c.name = ? AND s.scope = 'METADATA'",
+            "SELECT (SELECT COUNT(*) FROM embeddings e WHERE e.segment_id = s.id) FROM collections c "
+            "JOIN segments s ON s.collection = c.id WHERE c.name = ? AND s.scope = 'METADATA'",
             (collection,),
         )
-        if not found:
-            return -1
-        (count,) = _read(database, "SELECT COUNT(*) FROM embeddings WHERE segment_id = ?", (found[0][0],))[0]
-        return int(str(count))
     except sqlite3.Error:
         return None
+    return int(found[0][0]) if found else -1
 
 
 def live_segments(database: Path) -> set[str]:
@@ -48,7 +46,7 @@ def live_segments(database: Path) -> set[str]:
     return {str(segment) for (segment,) in _read(database, "SELECT id FROM segments")}
 
 
-def _read(database: Path, query: str, parameters: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+def _read(database: Path, query: str, parameters: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
     db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         return [tuple(row) for row in db.execute(query, parameters).fetchall()]

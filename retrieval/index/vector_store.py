@@ -33,6 +33,7 @@ from retrieval.index.integrity import move_aside, sqlite_problem
 if TYPE_CHECKING:  # chromadb is imported when the client is first needed (see ChromaStore)
     import chromadb
     from chromadb.api import ClientAPI
+    from chromadb.config import Settings as ChromaSettings
 
 log = logging.getLogger(__name__)
 # HNSW settings of a new collection (python -m benchmarks.hnsw_recall: the bundled model's vectors of the
@@ -138,7 +139,7 @@ class ChromaStore:
             )
         return self._open_local(self._path, settings, problem)
 
-    def _open_local(self, path: Path, settings: object, problem: str | None) -> ClientAPI:
+    def _open_local(self, path: Path, settings: ChromaSettings, problem: str | None) -> ClientAPI:
         """The PersistentClient, after moving a directory it cannot read aside (once).
 
         A chroma.sqlite3 garbled in its middle still opens and lists its collections, then answers
@@ -150,7 +151,7 @@ class ChromaStore:
         client: ClientAPI | None = None
         if problem is None:
             try:
-                client = chromadb.PersistentClient(path=str(path), settings=settings)  # type: ignore[arg-type]
+                client = chromadb.PersistentClient(path=str(path), settings=settings)
                 client.list_collections()
                 return client
             except chromadb.errors.ChromaError as exc:
@@ -159,7 +160,7 @@ class ChromaStore:
         aside = move_aside(path)
         self.recovered = f"the vector store {path.name}/ was damaged ({problem}): moved to {aside.name}, started afresh"
         log.warning("%s", self.recovered)
-        return chromadb.PersistentClient(path=str(path), settings=settings)  # type: ignore[arg-type]
+        return chromadb.PersistentClient(path=str(path), settings=settings)
 
     def create(self, store: str) -> ChromaCollection:
         """A new, empty collection for a store (an old one of that name is replaced)."""
@@ -196,8 +197,9 @@ class ChromaStore:
         """How many vectors a store's collection holds; -1 when it does not exist. The local engine's
         count is read from chroma.sqlite3 while no client is open (Chroma's own count() loads the HNSW
         index first: 0.5 s at 50k vectors)."""
-        if self._path is not None and self._opened is None:
-            counted = chroma_files.vector_count(self._path / "chroma.sqlite3", self._prefix + store)
+        database = self._unopened_database()
+        if database is not None:
+            counted = chroma_files.vector_count(database, self._prefix + store)
             if counted is not None:
                 return counted
         import chromadb
@@ -213,10 +215,8 @@ class ChromaStore:
         """Delete a store's collection if it exists."""
         import chromadb
 
-        if self._path is not None and self._opened is None:
-            names = chroma_files.collection_names(self._path / "chroma.sqlite3")
-            if names is not None and self._prefix + store not in names:
-                return
+        if self._opened is None and self._prefix + store not in self._collection_names():
+            return  # nothing to drop, and no client made to learn that
         try:
             self._client.delete_collection(self._prefix + store)
         except (ValueError, chromadb.errors.NotFoundError):
@@ -271,11 +271,13 @@ class ChromaStore:
         return [name[len(self._prefix) :] for name in self._collection_names() if name.startswith(self._prefix)]
 
     def _collection_names(self) -> list[str]:
-        if self._path is not None and self._opened is None:
-            names = chroma_files.collection_names(self._path / "chroma.sqlite3")
-            if names is not None:
-                return names
-        return [c.name for c in self._client.list_collections()]
+        database = self._unopened_database()
+        names = chroma_files.collection_names(database) if database is not None else None
+        return names if names is not None else [c.name for c in self._client.list_collections()]
+
+    def _unopened_database(self) -> Path | None:
+        """The local engine's chroma.sqlite3 while no client is made (it is then read directly), else None."""
+        return self._path / "chroma.sqlite3" if self._path is not None and self._opened is None else None
 
 
 class LazyCollection:
