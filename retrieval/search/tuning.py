@@ -34,6 +34,9 @@ class RetrievalTuning:
     dense_weight_min: float = 0.0  # lexical coverage at or above confident_coverage_high
     confident_coverage_low: float = 0.2
     confident_coverage_high: float = 0.6
+    # At or above confident_coverage_high the model has no weight, so the question is not embedded at all
+    # (its ranking would still have fed the best-sentence pool and the highlight's fallback).
+    skip_model_when_lexical_sure: bool = True
 
     # Article evidence: the articles ranked as wholes (title and every passage) order the candidates
     # once more, so a short paragraph that does not name its subject still ranks with its article.

@@ -181,3 +181,24 @@ def test_how_many_highlights_the_sentence_holding_the_number(tmp_path: Path) -> 
     assert Retriever().search(view, question, 1).hits[0].highlight == number
     no_bonus = Retriever(tuning=replace(RetrievalTuning(), highlight_type_bonus=0.0))
     assert no_bonus.search(view, question, 1).hits[0].highlight == repeats
+
+
+def test_a_question_lexical_search_covers_well_is_not_embedded(tiny: TinyIndex) -> None:
+    """The fusion gives the model no weight when lexical search covers the question, so embedding it
+    (most of a warm question's time) is skipped; a paraphrase is still embedded and ranked by meaning."""
+    basis = {pid: np.eye(4, dtype=np.float32)[i] for i, pid in enumerate(TEXTS)}
+    view = tiny.with_vectors(basis)
+    asked: list[str] = []
+
+    def embed(text: str) -> np.ndarray:
+        asked.append(text)
+        return _unit(np.array([0.0, 0.0, 1.0, 0.1], dtype=np.float32))
+
+    retriever = Retriever(embed_query=embed)
+    covered = retriever.search(view, "ঢাকায় মেট্রোরেল চালু হয়েছে?", 1)
+    assert covered.hits[0].passage_id == "a#0" and asked == []
+    paraphrase, _ = retriever.gather(view, "রাজশাহীর বাগানে এবার কেমন ফল হলো?")
+    assert asked and paraphrase is not None and paraphrase.dense[0][0] == "c#0"
+    always = Retriever(embed_query=embed, tuning=replace(RetrievalTuning(), skip_model_when_lexical_sure=False))
+    asked.clear()
+    assert always.search(view, "ঢাকায় মেট্রোরেল চালু হয়েছে?", 1).hits[0].passage_id == "a#0" and asked
