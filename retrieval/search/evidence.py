@@ -85,6 +85,7 @@ class Signals:
     answer_type: AnswerType | None = None  # what the question asks for (a date, a number, a name, a place)
     timely: list[str] = field(default_factory=list)  # candidates of the time the question names, or newest
     query_vector: np.ndarray | None = None  # the question's embedding, when the model ranked it
+    sentence_similarities: dict[str, list[float]] = field(default_factory=dict)  # pid -> each sentence's cosine
     _coverage: dict[str, float] = field(default_factory=dict)
     _idf: dict[str, float] = field(default_factory=dict)
 

@@ -29,7 +29,16 @@ from retrieval.search.ranking import dense_weight, rank
 from retrieval.search.tuning import RetrievalTuning
 from retrieval.text.analyser import stem
 from retrieval.text.answer_types import expected_type, holds
-from retrieval.text.query import AnalysedQuery, analyse, consonant_skeleton, is_chatter, names_of, sound_key
+from retrieval.text.query import (
+    AnalysedQuery,
+    analyse,
+    as_english_text,
+    consonant_skeleton,
+    is_chatter,
+    latin_sound_key,
+    names_of,
+    sound_key,
+)
 from retrieval.text.recency import TimeWish, time_wish
 
 EmbedQuery = Callable[[str], np.ndarray]
@@ -59,6 +68,8 @@ class Retriever:
         hits: list[Hit] = []
         if signals is not None:
             ranked, reason = rank(signals, self.tuning)
+            if signals.script == "english":
+                ranked = self._by_best_sentence_meaning(signals, ranked)
             chosen = one_story_once(index, signals, ranked, k)
             hits = [
                 _hit(signals, pid, position, score, self._highlight(signals, pid, position), also)
@@ -134,7 +145,11 @@ class Retriever:
     def _english(
         self, index: IndexView, analysed: AnalysedQuery, question: str
     ) -> tuple[Signals | None, NoAnswerReason | None]:
-        """English: the corpus is Bengali, so only the multilingual model can match it."""
+        """English: searched for its own words when the corpus holds them (an English-language article),
+        else only the multilingual model can match it to Bengali passages."""
+        own_words = as_english_text(analysed)
+        if own_words.content and self._corpus_holds(index, own_words):
+            return self._bengali(index, own_words, question)
         if not self._model_on(index):
             return None, "needs_dense"
         names = self._expand(index, names_of(question))
@@ -145,6 +160,13 @@ class Retriever:
             signals.lexical = signals.stems.remember(index.lexical_search(names.tokens, self.tuning.candidates))
         self._type_ranking(signals, question)
         return (signals, None) if signals.dense else (None, "no_match")
+
+    def _corpus_holds(self, index: IndexView, analysed: AnalysedQuery) -> bool:
+        """Whether a leading lexical match holds enough of these words (IDF-weighted) to be searched by them."""
+        query = QueryTerms(analysed=analysed, groups=[[w] for w in analysed.content])
+        signals = Signals(query, index, PassageStems(index), self.tuning)
+        signals.lexical = signals.stems.remember(index.lexical_search(query.tokens, self.tuning.leaders))
+        return signals.lexical_confidence() >= self.tuning.english_text_coverage
 
     def _article_ranking(self, signals: Signals, ranks: dict[str, int]) -> list[str]:
         """The candidates whose article ranks among the first as a whole, in that article order: a
@@ -218,6 +240,31 @@ class Retriever:
         }
         return sorted(pool, key=lambda pid: -best[pid])
 
+    def _by_best_sentence_meaning(self, signals: Signals, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """An English question's leading passages reordered by the model's cosine with the passage plus
+        with its closest sentence: a whole passage's embedding blurs the one sentence that answers, and no
+        word of the question can point at it. Costs an embedding per sentence of `english_sentence_rerank`
+        passages (about 300 ms for five); the highlights reuse them."""
+        head = ranked[: self.tuning.english_sentence_rerank]
+        if len(head) < 2:
+            return ranked
+        cosine = dict(signals.dense)
+        best = {pid: max(self._sentence_similarities(signals, pid), default=0.0) for pid, _ in head}
+        if not any(best.values()):  # no sentence embeddings to be had
+            return ranked
+        reordered = sorted(head, key=lambda pair: -(best[pair[0]] + cosine.get(pair[0], 0.0)))
+        return [(pid, score) for (pid, _), (_, score) in zip(reordered, head)] + ranked[len(head) :]
+
+    def _sentence_similarities(self, signals: Signals, pid: str) -> list[float]:
+        """Each sentence's cosine with the question, embedded once per question (empty without the model)."""
+        if pid not in signals.sentence_similarities:
+            sentences = [text for text, _ in signals.stems.sentences(pid)]
+            if signals.query_vector is None or self._embed_passages is None or not sentences:
+                return []
+            vectors = self._embed_passages(sentences)
+            signals.sentence_similarities[pid] = [float(s) for s in vectors @ signals.query_vector]
+        return signals.sentence_similarities[pid]
+
     def _highlight(self, signals: Signals, pid: str, position: int) -> str:
         """The sentence that holds most of the question's words (IDF-weighted). When none holds any (an
         English question, a passage found by meaning alone), the model picks the sentence closest in
@@ -229,16 +276,11 @@ class Retriever:
             bonus = self.tuning.highlight_type_bonus * max(weight for _, weight in scored)
             scored = [(text, weight + (bonus if holds(text, wanted) else 0.0)) for text, weight in scored]
         sentence, weight = max(scored, key=lambda pair: pair[1])
-        if (
-            weight > 0
-            or len(scored) < 2
-            or position > self.tuning.model_highlights
-            or signals.query_vector is None
-            or self._embed_passages is None
-        ):
+        embedded = pid in signals.sentence_similarities  # the English re-ranking paid for them already
+        if weight > 0 or len(scored) < 2 or (position > self.tuning.model_highlights and not embedded):
             return sentence
-        similarities = self._embed_passages([text for text, _ in scored]) @ signals.query_vector
-        return scored[int(np.argmax(similarities))][0]
+        similarities = self._sentence_similarities(signals, pid)
+        return scored[int(np.argmax(similarities))][0] if len(similarities) == len(scored) else sentence
 
     def topic_articles(self, index: IndexView, topic: str, k: int) -> list[str]:
         """The articles (doc ids, best first) that match a topic as whole articles: for /latest."""
@@ -254,8 +296,28 @@ class Retriever:
             group = [word]
             if not index.knows(word) and not index.knows("~" + stem(word)):
                 group += self._sound_alikes(index, word)
+                latin = analysed.latin.get(word)
+                if latin is not None and self.tuning.max_latin_expansions > 0:
+                    group += [w for w in self._latin_alikes(index, latin) if w not in group]
             groups.append(group)
         return QueryTerms(analysed=analysed, groups=groups)
+
+    def _latin_alikes(self, index: IndexView, latin: str) -> list[str]:
+        """Corpus words that sound like a Latin word spelt as English names are spelt in Bengali news
+        ("moscow" -> মস্কো, "reuters" -> রয়টার্স), where Avro's Bengali-rules guess finds nothing."""
+        key = latin_sound_key(latin)
+        skeleton = consonant_skeleton(key)
+        if len(skeleton) < self.tuning.latin_min_consonants:
+            return []
+        starts_with_vowel = key[0] in _VOWEL_KEYS
+        scored = sorted(
+            (_vowel_tolerant_distance(key, other_key), -df, token)
+            for other_key, token in index.sound_alikes(skeleton)
+            # a name spelt in Bengali keeps its first vowel (ukraine: ইউক্রেন, not করান)
+            if other_key and (other_key[0] in _VOWEL_KEYS) == starts_with_vowel and (df := index.doc_freq(token)) > 0
+        )
+        limit = self.tuning.latin_vowel_edits_per_letter * len(key)
+        return [token for distance, _, token in scored[: self.tuning.max_latin_expansions] if distance <= limit]
 
     def _sound_alikes(self, index: IndexView, word: str) -> list[str]:
         key = sound_key(word)
@@ -319,6 +381,28 @@ def _hit(
 def _unit(vector: np.ndarray) -> np.ndarray:
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm else vector
+
+
+_VOWEL_KEYS = frozenset("aeiouy")
+
+
+def _vowel_tolerant_distance(a: str, b: str) -> float:
+    """Edit distance between sound keys in which vowels (and y) cost half: a Bengali spelling of an
+    English name keeps its consonants but writes its vowels its own way (pyongyang, পিয়ংইয়ং)."""
+
+    def cost(letter: str) -> float:
+        return 0.5 if letter in _VOWEL_KEYS else 1.0
+
+    previous = [0.0]
+    for cb in b:
+        previous.append(previous[-1] + cost(cb))
+    for ca in a:
+        current = [previous[0] + cost(ca)]
+        for j, cb in enumerate(b, start=1):
+            swap = 0.0 if ca == cb else 0.5 if ca in _VOWEL_KEYS and cb in _VOWEL_KEYS else 1.0
+            current.append(min(previous[j] + cost(ca), current[j - 1] + cost(cb), previous[j - 1] + swap))
+        previous = current
+    return previous[-1]
 
 
 def _edit_distance(a: str, b: str) -> int:

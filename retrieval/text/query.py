@@ -7,7 +7,7 @@ matched to corpus words that *sound* the same (see `sound_key`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import avro
@@ -15,7 +15,9 @@ import regex
 
 from retrieval.text.analyser import content_terms, fold, normalize, terms
 
-Script = Literal["bengali", "romanised", "english"]
+# "english_text": an English question whose words the corpus itself holds (English-language articles), searched
+# like a Bengali one; "english": one that only the multilingual model can match to Bengali passages.
+Script = Literal["bengali", "romanised", "english", "english_text"]
 
 _LATIN = regex.compile(r"\p{Latin}")
 _BENGALI = regex.compile(r"\p{Bengali}")
@@ -23,7 +25,9 @@ _BENGALI = regex.compile(r"\p{Bengali}")
 # Words that are also common romanised Bengali ("to", "na", "ki") are left out on purpose.
 _ENGLISH_MARKERS = frozenset(
     "the is was were are what when where who whom why how which did does of with has have had "
-    "will would could should about from their there this that these those".split()
+    "will would could should about from their there this that these those "
+    "in on for by an and or but not his her him its they them you your he she it be been into than "
+    "after before over under since against between during".split()
 )
 
 # Sound classes: letters a romanised guess confuses collapse to one key letter. Nukta letters
@@ -68,6 +72,7 @@ class AnalysedQuery:
     script: Script
     words: list[str]  # folded surface words
     content: list[str]  # words that carry meaning
+    latin: dict[str, str] = field(default_factory=dict)  # content word -> the Latin word it was transliterated from
 
 
 def detect_script(question: str) -> Script:
@@ -105,8 +110,20 @@ def analyse(question: str) -> AnalysedQuery:
     text = normalize(avro.parse(question.lower()))
     meant = [w for w in _LATIN_WORD.findall(question.lower()) if w not in _ROMANISED_FUNCTION_WORDS]
     found = terms(text)
-    content = content_terms(terms(normalize(avro.parse(" ".join(meant))))) if meant else []
-    return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content)
+    content, latin = _transliterated(meant)
+    return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content, latin=latin)
+
+
+def _transliterated(latin_words: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The content words of Latin words transliterated with Avro, and the Latin word each came from
+    (Avro spells English names by Bengali rules, "moscow" as মসচো; the Latin spelling finds মস্কো)."""
+    content: list[str] = []
+    source: dict[str, str] = {}
+    for latin in latin_words:
+        for word in content_terms(terms(normalize(avro.parse(latin)))):
+            content.append(word)
+            source.setdefault(word, latin)
+    return content, source
 
 
 # Greetings and filler people send a bot instead of a question, in English, Banglish and Bengali.
@@ -165,11 +182,48 @@ def consonant_skeleton(key: str) -> str:
 _NAME = regex.compile(r"(?<=\s)[A-Z][a-zA-Z'-]+|\b[A-Z]{2,}\b")
 
 
+def as_english_text(query: AnalysedQuery) -> AnalysedQuery:
+    """An English question searched for its own words, function words ("where", "are", "in") left out."""
+    content = [w for w in query.content if w not in _ENGLISH_MARKERS]
+    return replace(query, script="english_text", content=content)
+
+
 def names_of(question: str) -> AnalysedQuery:
     """The names in an English question (capitalised words after its first: Putin, Pyongyang, Lavrov),
     transliterated with Avro: what the lexical index can match of a question in another language."""
     latin = [w.strip("'-").lower() for w in _NAME.findall(" " + question.split(" ", 1)[-1] if " " in question else "")]
     latin = [w for w in latin if w and w not in _ENGLISH_MARKERS]
     text = normalize(avro.parse(" ".join(latin))) if latin else ""
-    found = terms(text)
-    return AnalysedQuery(text=text, raw=question, script="english", words=found, content=content_terms(found))
+    content, source = _transliterated(latin)
+    return AnalysedQuery(text=text, raw=question, script="english", words=terms(text), content=content, latin=source)
+
+
+# Latin spellings as sound keys (the letters of `sound_key`), the way English names are written in
+# Bengali news: c is k (s before e, i, y), v is ভ, f is ফ, z is জ, w a vowel (ওয়াশিংটন), ng the ং.
+_LATIN_DIGRAPHS = (
+    ("sch", "s"), ("tch", "c"), ("ch", "c"), ("sh", "s"), ("th", "t"), ("ph", "p"), ("kh", "k"), ("gh", "g"),
+    ("bh", "b"), ("dh", "d"), ("jh", "j"), ("ck", "k"), ("ng", "n"), ("qu", "k"), ("wh", "o"), ("x", "ks"),
+)  # fmt: skip
+_LATIN_LETTERS = {**{c: c for c in "bdghjklmnprsty"}, "c": "k", "f": "p", "q": "k", "v": "b", "w": "o", "z": "j"}
+_LATIN_VOWELS = {"a": "a", "e": "e", "i": "i", "o": "o", "u": "u"}
+
+
+def latin_sound_key(word: str) -> str:
+    """The sound key a Bengali spelling of this Latin word would have: "moscow" and মস্কো both
+    give "m?sko" with the same consonants, "reuters" and রয়টার্স the consonants r-t-r-s."""
+    word = word.lower()
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        digraph = next(((d, k) for d, k in _LATIN_DIGRAPHS if word.startswith(d, i)), None)
+        if digraph is not None:
+            key, i = digraph[1], i + len(digraph[0])
+        else:
+            char, i = word[i], i + 1
+            soft_c = char == "c" and i < len(word) and word[i] in "eiy"
+            spelt = _LATIN_LETTERS.get(char) or _LATIN_VOWELS.get(char) or (char if char.isdigit() else "")
+            key = "s" if soft_c else spelt
+        for letter in key:
+            if not out or out[-1] != letter:
+                out.append(letter)
+    return "".join(out)

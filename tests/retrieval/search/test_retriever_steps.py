@@ -159,15 +159,19 @@ def test_the_model_picks_the_highlight_when_no_question_word_is_in_the_passage(t
     sentence_vectors = {first: basis["b#0"], second: question}  # ...and its second sentence closest
 
     def embed_passages(texts: list[str]) -> np.ndarray:
-        return np.stack([sentence_vectors[t] for t in texts])
+        return np.stack([sentence_vectors.get(t, basis["d#0"]) for t in texts])  # other passages: far off
 
     english = "Are the passengers happy?"
     with_model = Retriever(embed_query=lambda _text: question, embed_passages=embed_passages)
     assert with_model.search(view, english, 1).hits[0].highlight == second
-    # Without sentence embeddings, or past the first `model_highlights` hits, the first sentence stands in.
+    # Without sentence embeddings, or past the first `model_highlights` hits, the first sentence stands in...
     assert Retriever(embed_query=lambda _text: question).search(view, english, 1).hits[0].highlight == first
-    none = Retriever(lambda _text: question, replace(RetrievalTuning(), model_highlights=0), embed_passages)
+    no_rerank = replace(RetrievalTuning(), model_highlights=0, english_sentence_rerank=0)
+    none = Retriever(lambda _text: question, no_rerank, embed_passages)
     assert none.search(view, english, 1).hits[0].highlight == first
+    # ...unless the English re-ranking embedded that passage's sentences already: they cost nothing more.
+    reranked = Retriever(lambda _text: question, replace(RetrievalTuning(), model_highlights=0), embed_passages)
+    assert reranked.search(view, english, 1).hits[0].highlight == second
     # A question whose words the passage holds keeps the sentence holding them.
     assert with_model.search(view, "ঢাকায় মেট্রোরেল?", 1).hits[0].highlight == first
 
@@ -202,3 +206,45 @@ def test_a_question_lexical_search_covers_well_is_not_embedded(tiny: TinyIndex) 
     always = Retriever(embed_query=embed, tuning=replace(RetrievalTuning(), skip_model_when_lexical_sure=False))
     asked.clear()
     assert always.search(view, "ঢাকায় মেট্রোরেল চালু হয়েছে?", 1).hits[0].passage_id == "a#0" and asked
+
+
+def test_an_english_question_ranks_the_passage_whose_sentence_answers_it_first(tiny: TinyIndex) -> None:
+    """A whole passage's embedding blurs its answering sentence: among the leading passages of an English
+    question, the one holding the sentence closest in meaning comes first."""
+    basis = {pid: np.eye(4, dtype=np.float32)[i] for i, pid in enumerate(TEXTS)}
+    view = tiny.with_vectors(basis)
+    question = _unit(np.array([0.9, 0.6, 0.0, 0.0], dtype=np.float32))  # a#0 is closest as a whole...
+    bridge = "চট্টগ্রামে নতুন সেতু নির্মাণ শুরু হয়েছে।"  # ...but b#0's sentence is the question's meaning
+
+    def embed_passages(texts: list[str]) -> np.ndarray:
+        return np.stack([question if t == bridge else basis["d#0"] for t in texts])
+
+    english = "What construction has started in the port city?"
+    reranked = Retriever(embed_query=lambda _text: question, embed_passages=embed_passages)
+    assert [h.passage_id for h in reranked.search(view, english, 2).hits] == ["b#0", "a#0"]
+    plain = Retriever(lambda _text: question, replace(RetrievalTuning(), english_sentence_rerank=0), embed_passages)
+    assert [h.passage_id for h in plain.search(view, english, 2).hits] == ["a#0", "b#0"]
+
+
+def test_latin_names_find_their_bengali_spelling(tmp_path: Path) -> None:
+    """Avro spells "reuters" রেউতেরস and "moscow" মসচো, words no article uses; their consonants, as English
+    names are written in Bengali, find রয়টার্স and মস্কো."""
+    texts = {"r#0": "মস্কো থেকে রয়টার্স জানিয়েছে, আলোচনা চলছে।", "o#0": "ঢাকায় আজ বৃষ্টি হয়েছে।"}
+    view = tiny_index(tmp_path, texts).view
+    signals, reason = Retriever().gather(view, "reuters moscow niye ki bollo")
+    assert reason is None and signals is not None and signals.lexical[:1] == ["r#0"]
+    assert signals.coverage("r#0") == 1.0
+    off = Retriever(tuning=replace(RetrievalTuning(), max_latin_expansions=0))
+    assert off.gather(view, "reuters moscow niye ki bollo")[1] == "no_match"
+
+
+def test_an_english_question_finds_an_english_article_by_its_words(tmp_path: Path) -> None:
+    """Some outlets publish in English: an English question whose words an article holds is searched by
+    them (no model needed), not left to the cross-language model alone."""
+    texts = {**TEXTS, "t#0": "New tea gardens are growing on the hills of Sylhet this year."}
+    view = tiny_index(tmp_path, texts).view
+    result = Retriever().search(view, "Where are new tea gardens growing?", 3)
+    assert [h.passage_id for h in result.hits][:1] == ["t#0"]
+    assert "tea gardens" in result.hits[0].highlight
+    # Words the corpus does not hold still need the model.
+    assert Retriever().gather(view, "When does the metro rail open?")[1] == "needs_dense"

@@ -8,7 +8,7 @@ from retrieval.engine import SearchEngine
 from retrieval.records import Article
 from retrieval.text.analyser import index_tokens, normalize, sentence_ends, split_sentences, stem, terms, tidy, words
 from retrieval.text.chunking import chunk_article
-from retrieval.text.query import analyse, detect_script, sound_key
+from retrieval.text.query import analyse, consonant_skeleton, detect_script, latin_sound_key, sound_key
 
 PRECOMPOSED_YA = "\u09df"  # য়
 DECOMPOSED_YA = "\u09af\u09bc"  # য + nukta
@@ -82,6 +82,9 @@ def test_script_detection() -> None:
     assert detect_script("putin kobe esechilen?") == "romanised"
     assert detect_script("ami to jani na") == "romanised"
     assert detect_script("When did Putin visit North Korea?") == "english"
+    # Names outnumber the question words; "in", "his", "to" still say English ("to" alone is Banglish too).
+    assert detect_script("What did Kim Jong Un pledge to Putin in his liberation-day message?") == "english"
+    assert detect_script("kim jong un er meyer nam ki") == "romanised"
 
 
 def test_romanised_question_is_transliterated() -> None:
@@ -94,6 +97,21 @@ def test_sound_key_meets_avro_halfway() -> None:
     assert sound_key(normalize("চিঠি")) == sound_key(normalize("ছিথি"))
     assert sound_key(normalize("পাঠিয়েছেন")) == sound_key(normalize("পাথিয়েছেন"))
     assert sound_key(normalize("সৈন্য")) == sound_key(normalize("সইন্ন"))
+
+
+def test_latin_spellings_of_names_share_consonants_with_their_bengali_spelling() -> None:
+    """Avro spells by Bengali rules ("moscow" -> মসচো); English names keep their consonants in Bengali."""
+    pairs = {"moscow": "মস্কো", "reuters": "রয়টার্স", "washington": "ওয়াশিংটন", "pyongyang": "পিয়ংইয়ং",
+             "lavrov": "লাভরভ", "jazeera": "জাজিরা", "trump": "ট্রাম্প", "bangladesh": "বাংলাদেশ"}  # fmt: skip
+    for latin, bengali in pairs.items():
+        assert consonant_skeleton(latin_sound_key(latin)) == consonant_skeleton(sound_key(normalize(bengali))), latin
+    assert consonant_skeleton(sound_key(normalize("মসচো"))) != consonant_skeleton(sound_key(normalize("মস্কো")))
+
+
+def test_romanised_content_words_remember_their_latin_spelling() -> None:
+    analysed = analyse("moscow theke reuters ki bollo")
+    assert set(analysed.latin.values()) == {"moscow", "reuters"}
+    assert all(word in analysed.latin for word in analysed.content)
 
 
 def test_older_o_spelling_folds_to_the_vowel_sign() -> None:
