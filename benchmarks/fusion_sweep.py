@@ -75,6 +75,7 @@ class FrozenSignals:
     article: list[str] = field(default_factory=list)
     typed: list[str] = field(default_factory=list)
     timely: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
 
     @property
     def top_similarity(self) -> float:
@@ -101,6 +102,7 @@ class FrozenSignals:
             signals.article,
             signals.typed,
             signals.timely,
+            signals.context,
         )
 
 

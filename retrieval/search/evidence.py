@@ -61,6 +61,14 @@ class PassageStems:
             self._sentences[pid] = [(s, {stem(w) for w in terms(s)}) for s in split_sentences(text) or [text]]
         return self._sentences[pid]
 
+    def neighbours(self, pids: list[str]) -> dict[str, list[str]]:
+        """The passages before and after each of these in its article (ids "doc#n"), read in one query."""
+        wanted = {pid: _adjacent(pid) for pid in pids}
+        missing = sorted({n for adjacent in wanted.values() for n in adjacent if n not in self._passages})
+        if missing:
+            self._passages.update(self._index.passages(missing))
+        return {pid: [n for n in adjacent if n in self._passages] for pid, adjacent in wanted.items()}
+
     def all_stems(self, pid: str) -> set[str]:
         """Every stem of the passage and of its article's title (what the index saw)."""
         title = self.passage(pid).title
@@ -82,6 +90,7 @@ class Signals:
     dense: list[tuple[str, float]] = field(default_factory=list)  # (passage id, cosine), best first
     article: list[str] = field(default_factory=list)  # candidates ordered by their article's rank
     typed: list[str] = field(default_factory=list)  # leading candidates holding the wanted answer type
+    context: list[str] = field(default_factory=list)  # leading candidates by coverage with their neighbours
     answer_type: AnswerType | None = None  # what the question asks for (a date, a number, a name, a place)
     timely: list[str] = field(default_factory=list)  # candidates of the time the question names, or newest
     query_vector: np.ndarray | None = None  # the question's embedding, when the model ranked it
@@ -109,6 +118,16 @@ class Signals:
             self._coverage[pid] = _coverage(self.idf, self.query, self.stems.all_stems(pid), self.tuning)
         return self._coverage[pid]
 
+    def context_coverage(self, pid: str, neighbours: list[str]) -> float:
+        """The passage's coverage, plus `context_credit` of what its neighbouring passages add: a short
+        paragraph ("the treaty signed on Wednesday") is about what the paragraphs around it name."""
+        own = self.coverage(pid)
+        if not neighbours:
+            return own
+        stems = self.stems.all_stems(pid).union(*(self.stems.all_stems(n) for n in neighbours))
+        with_context = _coverage(self.idf, self.query, stems, self.tuning)
+        return own + self.tuning.context_credit * max(0.0, with_context - own)
+
     def lexical_confidence(self) -> float:
         """How well the best lexical candidates cover the question: high when its words are in the corpus."""
         return lexical_confidence(self, self.tuning.leaders)
@@ -134,6 +153,9 @@ class RankingSignals(Protocol):
 
     @property
     def typed(self) -> list[str]: ...
+
+    @property
+    def context(self) -> list[str]: ...
 
     @property
     def timely(self) -> list[str]: ...
@@ -163,6 +185,14 @@ def sentence_scores(
         (sentence, sum(idf(word) for word, *_ in query.groups if _shares_stem(stem(word), stems, minimum)))
         for sentence, stems in sentences
     ]
+
+
+def _adjacent(pid: str) -> list[str]:
+    doc, _, number = pid.rpartition("#")
+    if not doc or not number.isdigit():
+        return []
+    n = int(number)
+    return [f"{doc}#{i}" for i in (n - 1, n + 1) if i >= 0]
 
 
 def _coverage(idf: Callable[[str], float], query: QueryTerms, stems: set[str], tuning: RetrievalTuning) -> float:

@@ -34,6 +34,7 @@ def fuse(signals: RankingSignals, tuning: RetrievalTuning) -> list[tuple[str, fl
         rankings = [dense_ids, signals.lexical, signals.typed, signals.timely]
         weights = [1.0, tuning.english_names_weight, tuning.type_weight, tuning.recency_weight]
         return reciprocal_rank_fusion(rankings, weights, k=tuning.rrf_k)
+    covering = tuning.coverage_weight_romanised if signals.script == "romanised" else tuning.coverage_weight
     rankings = [signals.lexical, signals.sentence, dense_ids, signals.article, signals.typed, signals.timely]
     weights = [
         tuning.lexical_weight,
@@ -43,7 +44,22 @@ def fuse(signals: RankingSignals, tuning: RetrievalTuning) -> list[tuple[str, fl
         tuning.type_weight,
         tuning.recency_weight,
     ]
+    if tuning.context_weight > 0:
+        rankings.append(signals.context)
+        weights.append(tuning.context_weight)
+    if covering > 0:
+        rankings.append(coverage_ranking(signals, tuning))
+        weights.append(covering)
     return reciprocal_rank_fusion(rankings, weights, k=tuning.rrf_k)
+
+
+def coverage_ranking(signals: RankingSignals, tuning: RetrievalTuning) -> list[str]:
+    """The leading candidates by how much of the question they hold (ties in lexical order): BM25 can
+    put a passage holding one rare word, or one wrong guess at a Banglish word, above one holding all
+    the question's words."""
+    pool_size = tuning.sentence_pool
+    pool = dict.fromkeys(signals.lexical[:pool_size] + [pid for pid, _ in signals.dense[:pool_size]])
+    return sorted(pool, key=lambda pid: -signals.coverage(pid))
 
 
 def similarity_gap(dense: list[tuple[str, float]], tuning: RetrievalTuning) -> float:

@@ -139,8 +139,18 @@ class Retriever:
             signals.article = self._article_ranking(
                 signals, index.article_search(query.tokens, self.tuning.article_candidates)
             )
+        if self.tuning.context_weight > 0 and signals.query.groups:
+            signals.context = self._context_ranking(signals)
         self._type_ranking(signals, question)
         return signals, None
+
+    def _context_ranking(self, signals: Signals) -> list[str]:
+        """The leading candidates by how much of the question they and their neighbouring passages hold."""
+        pool_size = self.tuning.sentence_pool
+        pool = list(dict.fromkeys(signals.lexical[:pool_size] + [pid for pid, _ in signals.dense[:pool_size]]))
+        around = signals.stems.neighbours(pool)
+        score = {pid: signals.context_coverage(pid, around[pid]) for pid in pool}
+        return sorted(pool, key=lambda pid: -score[pid])
 
     def _english(
         self, index: IndexView, analysed: AnalysedQuery, question: str

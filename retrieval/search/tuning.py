@@ -43,6 +43,12 @@ class RetrievalTuning:
     # (its ranking would still have fed the best-sentence pool and the highlight's fallback).
     skip_model_when_lexical_sure: bool = True
 
+    # Coverage: the leading candidates ordered by the share of the question's words they hold.
+    coverage_weight: float = 0.0
+    coverage_weight_romanised: float = 0.0
+    # Context: the leading candidates by coverage counting their neighbouring passages' words at context_credit.
+    context_weight: float = 0.0
+    context_credit: float = 0.5
     # Article evidence: the articles ranked as wholes (title and every passage) order the candidates
     # once more, so a short paragraph that does not name its subject still ranks with its article.
     article_candidates: int = 20  # articles ranked per question

@@ -248,3 +248,21 @@ def test_an_english_question_finds_an_english_article_by_its_words(tmp_path: Pat
     assert "tea gardens" in result.hits[0].highlight
     # Words the corpus does not hold still need the model.
     assert Retriever().gather(view, "When does the metro rail open?")[1] == "needs_dense"
+
+
+def test_a_paragraph_ranks_with_the_words_of_the_paragraphs_around_it(tmp_path: Path) -> None:
+    """Context ranking (off by default: it cost dev hit@1, docs/measurements.md): a paragraph that does
+    not name its subject is credited with what its neighbours in the article name."""
+    visit = "রাশিয়ার প্রেসিডেন্ট পুতিন দুই দিনের রাষ্ট্রীয় সফরে আজ পিয়ংইয়ং পৌঁছেছেন বলে সরকারি সংবাদ সংস্থা জানিয়েছে।"
+    treaty = "বুধবার সেখানে দুই দেশের মধ্যে একটি কৌশলগত অংশীদারিত্ব চুক্তি স্বাক্ষরিত হয়েছে বলে কর্মকর্তারা নিশ্চিত করেছেন।"
+    other = "ঢাকায় বুধবার বাণিজ্য চুক্তি নিয়ে দুই দেশের কর্মকর্তাদের মধ্যে দীর্ঘ আলোচনা হয়েছে বলে মন্ত্রণালয় জানিয়েছে আজ।"
+    view = tiny_index(tmp_path, {"v#0": f"{visit}\n\n{treaty}", "o#0": other}).view
+    assert set(view.passages(["v#0", "v#1"])) == {"v#0", "v#1"}
+    question = "পুতিনের সফরে বুধবার কোন চুক্তি স্বাক্ষরিত হয়েছে?"
+    signals, _ = Retriever(tuning=replace(RetrievalTuning(), context_weight=1.0)).gather(view, question)
+    assert signals is not None
+    assert signals.stems.neighbours(["v#1", "o#0"]) == {"v#1": ["v#0"], "o#0": []}
+    assert signals.context_coverage("v#1", ["v#0"]) > signals.coverage("v#1")
+    assert signals.context.index("v#1") < signals.context.index("o#0")
+    plain, _ = Retriever().gather(view, question)
+    assert plain is not None and plain.context == []
