@@ -27,6 +27,7 @@ class QueryTerms:
 
     analysed: AnalysedQuery
     groups: list[list[str]]  # per content word: itself and its sound-alike corpus words
+    latin_guesses: frozenset[str] = frozenset()  # the alikes found by a Latin word's consonants alone
 
     @property
     def tokens(self) -> list[str]:
@@ -208,8 +209,11 @@ def _coverage(idf: Callable[[str], float], query: QueryTerms, stems: set[str], t
         total += weight
         if _shares_stem(stem(word), stems, tuning.prefix_match_min):
             matched += weight
-        elif any(_shares_stem(stem(w), stems, tuning.prefix_match_min) for w in alikes):
-            matched += weight * credit
+        else:
+            held = [w for w in alikes if _shares_stem(stem(w), stems, tuning.prefix_match_min)]
+            if held:  # a consonants-only guess ("metro" -> মিত্র) is surer to be wrong than Avro's
+                sure = any(w not in query.latin_guesses for w in held)
+                matched += weight * (credit if sure else tuning.latin_alike_credit)
     return matched / total if total else 0.0
 
 

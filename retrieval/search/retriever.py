@@ -302,15 +302,18 @@ class Retriever:
     def _expand(self, index: IndexView, analysed: AnalysedQuery) -> QueryTerms:
         """Give each word the corpus never uses the sound-alike words it does use."""
         groups = []
+        guesses: set[str] = set()
         for word in analysed.content:
             group = [word]
             if not index.knows(word) and not index.knows("~" + stem(word)):
                 group += self._sound_alikes(index, word)
                 latin = analysed.latin.get(word)
                 if latin is not None and self.tuning.max_latin_expansions > 0:
-                    group += [w for w in self._latin_alikes(index, latin) if w not in group]
+                    found = [w for w in self._latin_alikes(index, latin) if w not in group]
+                    group += found
+                    guesses.update(found)
             groups.append(group)
-        return QueryTerms(analysed=analysed, groups=groups)
+        return QueryTerms(analysed=analysed, groups=groups, latin_guesses=frozenset(guesses))
 
     def _latin_alikes(self, index: IndexView, latin: str) -> list[str]:
         """Corpus words that sound like a Latin word spelt as English names are spelt in Bengali news

@@ -26,6 +26,9 @@ class RetrievalTuning:
     max_latin_expansions: int = 2
     latin_min_consonants: int = 2  # a shorter skeleton ("kim": k-m) matches too many words by its vowels alone
     latin_vowel_edits_per_letter: float = 0.3  # half-cost vowel edits allowed per letter of the Latin key
+    # Coverage credit of such a match: "metro" also matched মিত্র (ally), and at full credit an off-topic
+    # Banglish question about a metro station was answered from the seeds.
+    latin_alike_credit: float = 0.5
     romanised_dense_input: Literal["raw", "avro", "both"] = "both"  # what the model reads of Banglish
 
     # Fusion (reciprocal rank, k = rrf_k)
