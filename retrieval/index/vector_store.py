@@ -78,8 +78,9 @@ class ChromaCollection:
             self._collection.delete(ids=[str(k) for k in keys[start : start + self._max_batch]])
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k nearest vectors, best first, as (key, cosine similarity)."""
-        k = min(k, self._collection.count())
+        """The k nearest vectors, best first, as (key, cosine similarity). Chroma returns fewer when it
+        holds fewer (none from an empty collection), so its count is not asked first: counting costs a
+        scan that grows with the collection (benchmarks in docs/measurements.md)."""
         if k <= 0:
             return []
         found = self._collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import chromadb
+import numpy as np
 import pytest
 from chromadb.config import Settings
 
@@ -270,3 +271,20 @@ def test_an_engine_opens_chroma_only_when_its_vectors_are_used(
         engine.warm_up()
         assert chroma._opened is not None
         assert engine.search("ইউক্রেন যুদ্ধে বেসামরিক আহতের সংখ্যা কত?", 3).hits == expected
+
+
+def test_a_search_asking_for_more_vectors_than_the_collection_holds_gets_them_all(tmp_path: Path) -> None:
+    """Queries do not count the collection first (a count is a scan that grows with it): Chroma itself
+    returns what it holds, nothing from an empty collection, and deleted vectors never."""
+    store = ChromaStore(tmp_path, "abc")
+    try:
+        collection = store.create("1")
+        vector = np.eye(8, dtype=np.float32)
+        assert collection.query(vector[0], 50) == []
+        collection.add([1, 2, 3], vector[:3])
+        collection.delete([2])
+        found = collection.query(vector[0], 50)
+        assert [key for key, _ in found] == [1, 3] and found[0][1] == pytest.approx(1.0)
+        assert collection.query(vector[0], 0) == []
+    finally:
+        store.close()
