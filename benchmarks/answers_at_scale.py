@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from benchmarks.common import BN_NEWS_QA, REPO, SHARED, config_for, model_arg
+from benchmarks.common import REPO, SHARED, bn_news_qa_file, config_for, model_arg
 from benchmarks.synthetic_corpus import make_corpus
 from retrieval import (
     DenseMode,
@@ -56,7 +56,7 @@ def build_corpus(folder: Path, layers: list[str], work: Path, synthetic: int) ->
     for path in (REPO / "data" / "articles").iterdir():
         (folder / path.name).symlink_to(path)
     if "bn-news-qa" in layers:
-        (folder / "bn-news-qa.jsonl").symlink_to(BN_NEWS_QA / "passages.jsonl")
+        (folder / "bn-news-qa.jsonl").symlink_to(bn_news_qa_file("passages"))
     if "synthetic" in layers:
         shards = work / "synthetic"
         make_corpus(work / "shards", shards, synthetic)

@@ -15,9 +15,18 @@ SHARED = REPO.parent / "shared"
 BN_NEWS_QA = SHARED / "bench" / "bn-news-qa"
 
 
+def bn_news_qa_file(name: str) -> Path:
+    """A bn-news-qa file ("passages", "questions-train"), or a clear stop: a benchmark run from a worktree
+    outside /work would otherwise link a missing file and measure a corpus without the distractors."""
+    path = BN_NEWS_QA / f"{name}.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"bn-news-qa not found at {path}: benchmarks read ../shared beside the repository")
+    return path
+
+
 def read_bn_news_qa(name: str) -> list[dict[str, Any]]:
     """One bn-news-qa file ("passages" or "questions-train"), a record a line; read in place, never copied."""
-    with (BN_NEWS_QA / f"{name}.jsonl").open(encoding="utf-8") as lines:
+    with bn_news_qa_file(name).open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
 
 
@@ -30,7 +39,7 @@ def temp_corpus(with_bn_news_qa: bool, bundled: bool = True) -> Path:
         for path in (REPO / "data" / "articles").iterdir():
             shutil.copy(path, corpus / path.name)
     if with_bn_news_qa:
-        (corpus / "bn-news-qa.jsonl").symlink_to(BN_NEWS_QA / "passages.jsonl")
+        (corpus / "bn-news-qa.jsonl").symlink_to(bn_news_qa_file("passages"))
     return corpus
 
 

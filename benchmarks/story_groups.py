@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import BN_NEWS_QA, REPO
+from benchmarks.common import REPO, bn_news_qa_file
 from retrieval import EngineConfig, SearchEngine, load_corpus
 
 STORIES = REPO / "tests" / "fixtures" / "stories"
@@ -38,7 +38,7 @@ def main() -> None:
         for path in STORIES.glob("*.md"):
             (corpus / path.name).symlink_to(path)
         if args.with_bn_news_qa:
-            (corpus / "bn-news-qa.jsonl").symlink_to(BN_NEWS_QA / "passages.jsonl")
+            (corpus / "bn-news-qa.jsonl").symlink_to(bn_news_qa_file("passages"))
         docs = [a.doc_id for a in load_corpus(corpus).articles]
         config = EngineConfig(data_dir=corpus, state_dir=Path(tmp) / "state", embedding_model=None, dense_mode="off")
         with SearchEngine.open(config) as engine:
