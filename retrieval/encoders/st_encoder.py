@@ -7,6 +7,7 @@ Model-specific prompts live here and only here (multilingual-e5 wants "query: " 
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -22,13 +23,20 @@ E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 HUB_PROBE_SECONDS = 3.0
 
 
+def is_e5(name_or_path: str) -> bool:
+    """Whether the model is an e5 one, judged by its own name (a hub id's or a directory's last part, "e5"
+    as a word of it): a MiniLM installed under /tmp/clone5/ is not an e5 model."""
+    last = name_or_path.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return re.search(r"(?:^|[-_.])e5(?:[-_.]|$)", last) is not None
+
+
 class SentenceTransformerEncoder:
     """A loaded model with query/document encoders that apply the model's own prompts."""
 
     def __init__(self, name: str, model: Any) -> None:
         self.name = name
         self._model = model
-        if not model.prompts.get("query") and "e5" in name.lower():
+        if not model.prompts.get("query") and is_e5(name):
             model.prompts.update(E5_PROMPTS)
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self._dimension = int(dimension() or 0)

