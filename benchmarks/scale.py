@@ -6,6 +6,10 @@ For each size and dense mode, in a fresh state directory, with `sondhani` run as
 an operator runs it; wall time and peak RSS of that process):
   full build, no-op `index`, add one article, edit one, remove one (each a re-index), cold `ask`,
   warm p50/p95 over 50 questions (`ask --json`, one process), serving RSS, state size.
+The 50 questions are word spans of the corpus, which the lexical side answers with confidence, so they
+are not embedded (RetrievalTuning.skip_model_when_lexical_sure). Dense on, the questions that need the
+model are measured apart: cold `ask`, warm p50/p95 and serving RSS over English news questions the
+Bengali corpus does not hold, each embedded and searched in Chroma.
 Dense on: the passages' vectors are SYNTHETIC (a fixed random projection of their words, made by an
 encoder that names itself as the bundled model) and written into the embedding cache and Chroma by the
 full build; every later run loads the real bundled model, which embeds the questions and any new
@@ -36,6 +40,39 @@ from benchmarks.synthetic_corpus import ARTICLES_PER_SHARD, Vocabulary, make_cor
 from retrieval import BUNDLED_MODEL, EngineConfig, SearchEngine
 
 QUESTIONS = 50
+# Questions that take the dense path over a synthetic Bengali corpus: English, in words it does not hold.
+MODEL_QUESTIONS = [
+    "How many people were injured in the floods this year?",
+    "What did the central bank decide about interest rates?",
+    "Who won the national cricket championship final?",
+    "Why did fuel prices rise again last month?",
+    "When will the new metro line open to passengers?",
+    "What is the government's plan for rural electricity?",
+    "How much rice was imported during the shortage?",
+    "Which companies were fined for polluting the river?",
+    "What did the health ministry say about dengue cases?",
+    "How many students passed the secondary school examination?",
+    "Where was the earthquake felt most strongly?",
+    "What caused the fire at the garment factory?",
+    "Who was appointed as the new chief justice?",
+    "How long will the road construction take?",
+    "What happened at the border talks with the neighbouring country?",
+    "Why are farmers protesting against the new law?",
+    "How many tourists visited the beaches during the holidays?",
+    "What did the opposition leader demand from parliament?",
+    "When is the next general election expected?",
+    "How is the city preparing for the cyclone?",
+    "What reforms were announced for the railway service?",
+    "How many migrant workers returned home this winter?",
+    "What was decided at the climate conference?",
+    "Who is responsible for the bank loan scandal?",
+    "How much did exports of jute goods grow?",
+    "What are the new rules for mobile financial services?",
+    "Why was the bridge closed to heavy vehicles?",
+    "How many hospitals lack enough doctors and nurses?",
+    "What did the court rule about the land dispute?",
+    "How will the budget affect the price of electricity?",
+]
 
 
 @dataclass
@@ -234,11 +271,26 @@ def measure(size: int, dense: str, work: Path, vocabulary: Vocabulary, keep: boo
     elapsed = [json.loads(line)["elapsed_ms"] for line in warm.stdout.splitlines()[1:]]  # the first is cold
     row.cells["warm p50/p95"] = f"{statistics.median(elapsed):.1f} / {np.percentile(elapsed, 95):.1f} ms"
     row.cells["serving RSS"] = f"{warm.rss_mb / 1024:.2f} GB"
+    if dense == "on":
+        measure_model_questions(env, row)
     row.cells["state size"] = f"{du_mb(state) / 1000:.2f} GB"
     print(f"{dense:>3} {size:>9,}: " + ", ".join(f"{k} {v}" for k, v in row.cells.items()), flush=True)
     if not keep:
         shutil.rmtree(case, ignore_errors=True)
     return row
+
+
+def measure_model_questions(env: dict[str, str], row: Row) -> None:
+    """Cold `ask`, warm p50/p95 and serving RSS for questions that are embedded and searched in Chroma."""
+    cold = run(["ask", MODEL_QUESTIONS[0]], env)
+    _check(cold, "cold ask (model)")
+    row.cells["cold ask (model)"] = f"{cold.seconds:.2f} s"
+    warm = run(["ask", "--json"], env, stdin="\n".join(MODEL_QUESTIONS) + "\n")
+    _check(warm, "warm questions (model)")
+    lines = [json.loads(line) for line in warm.stdout.splitlines()]
+    elapsed = [line["elapsed_ms"] for line in lines[1:]]  # the first is cold
+    row.cells["warm p50/p95 (model)"] = f"{statistics.median(elapsed):.1f} / {np.percentile(elapsed, 95):.1f} ms"
+    row.cells["serving RSS (model)"] = f"{warm.rss_mb / 1024:.2f} GB"
 
 
 def _check(result: Run, what: str) -> None:
@@ -268,9 +320,23 @@ def main() -> None:
     parser.add_argument("--prefill", nargs=2, type=Path, metavar=("CORPUS", "STATE"), help=argparse.SUPPRESS)
     parser.add_argument("--no-model-rate", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep each case's corpus and state (for profiling)")
+    parser.add_argument(
+        "--model-questions", type=Path, metavar="CASE", help="only measure the model's questions on a kept case"
+    )
+    parser.add_argument(
+        "--chroma-url", help="with --model-questions: the vectors are served by this `chroma run` server"
+    )
     args = parser.parse_args()
     if args.prefill:
         prefill(*args.prefill)
+        return
+    if args.model_questions:
+        row = Row(0, "on")
+        env = environment(args.model_questions / "corpus", args.model_questions / "state", "on")
+        if args.chroma_url:
+            env["SONDHANI_CHROMA_URL"] = args.chroma_url
+        measure_model_questions(env, row)
+        print(", ".join(f"{k} {v}" for k, v in row.cells.items()))
         return
     vocabulary = Vocabulary.from_bn_news_qa()
     rows = [

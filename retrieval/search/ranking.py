@@ -32,7 +32,7 @@ def fuse(signals: RankingSignals, tuning: RetrievalTuning) -> list[tuple[str, fl
     dense_ids = [pid for pid, _ in signals.dense]
     if signals.script == "english":
         rankings = [dense_ids, signals.lexical, signals.typed, signals.timely]
-        weights = [1.0, tuning.english_names_weight, tuning.type_weight, tuning.recency_weight]
+        weights = [1.0, tuning.english_lexical_weight, tuning.type_weight, tuning.recency_weight]
         return reciprocal_rank_fusion(rankings, weights, k=tuning.rrf_k)
     covering = tuning.coverage_weight_romanised if signals.script == "romanised" else tuning.coverage_weight
     rankings = [signals.lexical, signals.sentence, dense_ids, signals.article, signals.typed, signals.timely]

@@ -34,9 +34,9 @@ from retrieval.text.query import (
     analyse,
     as_english_text,
     consonant_skeleton,
+    english_in_bengali,
     is_chatter,
     latin_sound_key,
-    names_of,
     sound_key,
 )
 from retrieval.text.recency import TimeWish, time_wish
@@ -156,18 +156,19 @@ class Retriever:
         self, index: IndexView, analysed: AnalysedQuery, question: str
     ) -> tuple[Signals | None, NoAnswerReason | None]:
         """English: searched for its own words when the corpus holds them (an English-language article),
-        else only the multilingual model can match it to Bengali passages."""
+        else by the multilingual model, with the question's Bengali equivalents (glossary words and
+        names) searched lexically beside it; whether anything answers is the model's call alone."""
         own_words = as_english_text(analysed)
         if own_words.content and self._corpus_holds(index, own_words):
             return self._bengali(index, own_words, question)
         if not self._model_on(index):
             return None, "needs_dense"
-        names = self._expand(index, names_of(question))
-        signals = Signals(names, index, PassageStems(index), self.tuning, with_model=True)
+        in_bengali = self._expand(index, english_in_bengali(question))
+        signals = Signals(in_bengali, index, PassageStems(index), self.tuning, with_model=True)
         signals.query_vector = self._query_vector(index, [question])
         signals.dense = self._dense(signals, signals.query_vector)
-        if names.groups and self.tuning.english_names_weight > 0:
-            signals.lexical = signals.stems.remember(index.lexical_search(names.tokens, self.tuning.candidates))
+        if in_bengali.groups and self.tuning.english_lexical_weight > 0:
+            signals.lexical = signals.stems.remember(index.lexical_search(in_bengali.tokens, self.tuning.candidates))
         self._type_ranking(signals, question)
         return (signals, None) if signals.dense else (None, "no_match")
 
@@ -305,7 +306,9 @@ class Retriever:
         guesses: set[str] = set()
         for word in analysed.content:
             group = [word]
-            if not index.knows(word) and not index.knows("~" + stem(word)):
+            if word in analysed.alternatives:  # an English word's Bengali equivalents: no guessing
+                group += analysed.alternatives[word]
+            elif not index.knows(word) and not index.knows("~" + stem(word)):
                 group += self._sound_alikes(index, word)
                 latin = analysed.latin.get(word)
                 if latin is not None and self.tuning.max_latin_expansions > 0:

@@ -83,9 +83,9 @@ class RetrievalTuning:
     # lower coverage; Latin gibberish reached cosine 0.84 but shares no word with the corpus).
     romanised_joint_coverage: float = 0.25
     romanised_joint_similarity: float = 0.82
-    # English: the question's names (capitalised words: Putin, Pyongyang), transliterated, searched
-    # lexically and fused with the model's ranking at this weight.
-    english_names_weight: float = 0.0
+    # English: the question in Bengali words (retrieval.text.glossary for common news words, names by
+    # sound: Putin, Pyongyang), searched lexically and fused with the model's ranking at this weight.
+    english_lexical_weight: float = 2.0
     # English: the leading passages reordered by the model's cosine with their closest sentence (plus the
     # passage's own): written and dev English questions with the bn-news-qa distractors, hit@1 0.50 -> 0.67
     # (three passages: 0.58; ten: 0.67 at twice the cost). 0 turns it off.

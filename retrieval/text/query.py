@@ -14,6 +14,7 @@ import avro
 import regex
 
 from retrieval.text.analyser import content_terms, fold, normalize, terms
+from retrieval.text.glossary import bengali_for
 
 # "english_text": an English question whose words the corpus itself holds (English-language articles), searched
 # like a Bengali one; "english": one that only the multilingual model can match to Bengali passages.
@@ -73,6 +74,8 @@ class AnalysedQuery:
     words: list[str]  # folded surface words
     content: list[str]  # words that carry meaning
     latin: dict[str, str] = field(default_factory=dict)  # content word -> the Latin word it was transliterated from
+    # content word -> other Bengali words that mean the same (an English word's equivalents in the glossary)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def detect_script(question: str) -> Script:
@@ -98,6 +101,7 @@ silen ekta ekti ektu kisu kichu shob sob onek ke ki
 """.split()
 )
 _LATIN_WORD = regex.compile(r"[a-z0-9']+")
+_ENGLISH_WORD = regex.compile(r"[A-Za-z0-9']+")
 
 
 def analyse(question: str) -> AnalysedQuery:
@@ -110,20 +114,37 @@ def analyse(question: str) -> AnalysedQuery:
     text = normalize(avro.parse(question.lower()))
     meant = [w for w in _LATIN_WORD.findall(question.lower()) if w not in _ROMANISED_FUNCTION_WORDS]
     found = terms(text)
-    content, latin = _transliterated(meant)
-    return AnalysedQuery(text=text, raw=question, script=script, words=found, content=content, latin=latin)
+    return replace(_transliterated(meant), text=text, raw=question, script=script, words=found)
 
 
-def _transliterated(latin_words: list[str]) -> tuple[list[str], dict[str, str]]:
-    """The content words of Latin words transliterated with Avro, and the Latin word each came from
-    (Avro spells English names by Bengali rules, "moscow" as মসচো; the Latin spelling finds মস্কো)."""
+def _transliterated(latin_words: list[str], *, glossary: bool = False) -> AnalysedQuery:
+    """The content words of Latin words transliterated with Avro, with the Latin word each came from
+    (Avro spells English names by Bengali rules, "moscow" as মসচো; the Latin spelling finds মস্কো).
+    With `glossary`, an English news word is taken in the Bengali words the glossary gives instead.
+    Not for Banglish: there its English words ("north korea") were found better by sound (উত্তর also
+    means "answer" and "after"; with it two of the 11 written Banglish questions lost their first place)."""
     content: list[str] = []
     source: dict[str, str] = {}
+    alternatives: dict[str, tuple[str, ...]] = {}
     for latin in latin_words:
-        for word in content_terms(terms(normalize(avro.parse(latin)))):
+        meant = [t for b in bengali_for(latin) for t in content_terms(terms(normalize(b)))] if glossary else []
+        if meant:
+            if meant[0] not in alternatives:
+                content.append(meant[0])
+                alternatives[meant[0]] = tuple(w for w in dict.fromkeys(meant[1:]) if w != meant[0])
+            continue
+        for word in content_terms(terms(normalize(avro.parse(latin.lower())))):
             content.append(word)
-            source.setdefault(word, latin)
-    return content, source
+            source.setdefault(word, latin.lower())
+    return AnalysedQuery(
+        text="",
+        raw="",
+        script="romanised",
+        words=[],
+        content=list(dict.fromkeys(content)),
+        latin=source,
+        alternatives=alternatives,
+    )
 
 
 # Greetings and filler people send a bot instead of a question, in English, Banglish and Bengali.
@@ -188,14 +209,20 @@ def as_english_text(query: AnalysedQuery) -> AnalysedQuery:
     return replace(query, script="english_text", content=content)
 
 
-def names_of(question: str) -> AnalysedQuery:
-    """The names in an English question (capitalised words after its first: Putin, Pyongyang, Lavrov),
-    transliterated with Avro: what the lexical index can match of a question in another language."""
-    latin = [w.strip("'-").lower() for w in _NAME.findall(" " + question.split(" ", 1)[-1] if " " in question else "")]
-    latin = [w for w in latin if w and w not in _ENGLISH_MARKERS]
-    text = normalize(avro.parse(" ".join(latin))) if latin else ""
-    content, source = _transliterated(latin)
-    return AnalysedQuery(text=text, raw=question, script="english", words=terms(text), content=content, latin=source)
+def english_in_bengali(question: str) -> AnalysedQuery:
+    """An English question in the words a Bengali article would use: its common news words by the
+    glossary ("bridge" -> সেতু, "north" -> উত্তর) and its names (capitalised words after the first:
+    Putin, Lavrov) by sound. What the lexical index can match of a question in another language."""
+    rest = question.split(" ", 1)[-1] if " " in question else ""
+    names = {w.strip("'-") for w in _NAME.findall(" " + rest)}
+    wanted = [
+        w
+        for w in _ENGLISH_WORD.findall(question)
+        if w.lower() not in _ENGLISH_MARKERS and (w.strip("'-") in names or bengali_for(w.strip("'-")))
+    ]
+    found = _transliterated([w.strip("'-") for w in wanted], glossary=True)
+    text = " ".join(found.content)
+    return replace(found, text=text, raw=question, script="english", words=terms(text))
 
 
 # Latin spellings as sound keys (the letters of `sound_key`), the way English names are written in

@@ -118,6 +118,22 @@ def test_english_questions_are_answered_from_the_dense_ranking_with_their_own_th
     assert refused.hits == [] and refused.no_answer_reason == "low_similarity"
 
 
+def test_an_english_question_is_also_searched_by_its_bengali_words(tiny: TinyIndex) -> None:
+    """The model's vector of an English question can sit nearest the wrong passage of a story; the
+    question's news words in Bengali (the glossary: construction, bridge, started) find the right one."""
+    basis = {pid: np.eye(4, dtype=np.float32)[i] for i, pid in enumerate(TEXTS)}
+    view = tiny.with_vectors(basis)
+    question = _unit(np.array([0.9, 0.3, 0.0, 0.0], dtype=np.float32))  # nearest the metro passage, a#0
+    english = "Has construction of the new bridge started?"
+    both = Retriever(embed_query=lambda _text: question)
+    assert [h.passage_id for h in both.search(view, english, 2).hits] == ["b#0", "a#0"]
+    model_only = Retriever(lambda _text: question, replace(RetrievalTuning(), english_lexical_weight=0.0))
+    assert [h.passage_id for h in model_only.search(view, english, 2).hits] == ["a#0", "b#0"]
+    # Whether anything answers stays the model's call: far from every passage, nothing is returned.
+    far = Retriever(embed_query=lambda _text: _unit(np.ones(4, dtype=np.float32)))
+    assert far.search(view, english, 2).no_answer_reason == "low_similarity"
+
+
 def test_chatter_is_recognised_in_every_script() -> None:
     for text in ("hi", "ok", "hello world", "aaaa", "Thanks!", "ধন্যবাদ", "dhonnobad"):
         assert is_chatter(analyse(text)), text
@@ -222,7 +238,8 @@ def test_an_english_question_ranks_the_passage_whose_sentence_answers_it_first(t
     english = "What construction has started in the port city?"
     reranked = Retriever(embed_query=lambda _text: question, embed_passages=embed_passages)
     assert [h.passage_id for h in reranked.search(view, english, 2).hits] == ["b#0", "a#0"]
-    plain = Retriever(lambda _text: question, replace(RetrievalTuning(), english_sentence_rerank=0), embed_passages)
+    plain_tuning = replace(RetrievalTuning(), english_sentence_rerank=0, english_lexical_weight=0.0)
+    plain = Retriever(lambda _text: question, plain_tuning, embed_passages)  # the model's passage ranking alone
     assert [h.passage_id for h in plain.search(view, english, 2).hits] == ["a#0", "b#0"]
 
 

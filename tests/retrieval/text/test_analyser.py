@@ -8,7 +8,15 @@ from retrieval.engine import SearchEngine
 from retrieval.records import Article
 from retrieval.text.analyser import index_tokens, normalize, sentence_ends, split_sentences, stem, terms, tidy, words
 from retrieval.text.chunking import chunk_article
-from retrieval.text.query import analyse, consonant_skeleton, detect_script, latin_sound_key, sound_key
+from retrieval.text.glossary import bengali_for
+from retrieval.text.query import (
+    analyse,
+    consonant_skeleton,
+    detect_script,
+    english_in_bengali,
+    latin_sound_key,
+    sound_key,
+)
 
 PRECOMPOSED_YA = "\u09df"  # য়
 DECOMPOSED_YA = "\u09af\u09bc"  # য + nukta
@@ -112,6 +120,31 @@ def test_romanised_content_words_remember_their_latin_spelling() -> None:
     analysed = analyse("moscow theke reuters ki bollo")
     assert set(analysed.latin.values()) == {"moscow", "reuters"}
     assert all(word in analysed.latin for word in analysed.content)
+
+
+def test_an_english_question_in_bengali_words_has_its_news_words_and_its_names() -> None:
+    """Common news words come from the glossary (with their other Bengali words), names by sound."""
+    analysed = english_in_bengali("When did Russia and North Korea start building their first road bridge?")
+    assert analysed.script == "english"
+    for english in ("north", "start", "first", "road", "bridge"):
+        assert normalize(bengali_for(english)[0]) in analysed.content, english
+    assert normalize("রাস্তা") in analysed.alternatives[normalize("সড়ক")]
+    assert analysed.latin[normalize("রাশিয়া")] == "russia"  # a name: transliterated, matched by sound later
+    assert not any(w in analysed.content for w in terms("যখন এবং তাদের"))  # function words are dropped
+
+
+def test_the_glossary_knows_plurals_and_past_tenses_and_abbreviations_only_in_capitals() -> None:
+    assert bengali_for("bridges") == bengali_for("bridge") and bengali_for("signed") == bengali_for("sign")
+    assert bengali_for("US") and not bengali_for("us")
+    assert bengali_for("Flights") == bengali_for("flight")
+    assert bengali_for("photosynthesis") == ()
+
+
+def test_a_banglish_question_is_transliterated_not_translated() -> None:
+    """English words in Banglish ("north korea") are left to Avro and the sound-alike search."""
+    analysed = analyse("north korea kobe protishtha hoise?")
+    assert analysed.script == "romanised" and not analysed.alternatives
+    assert "north" in analysed.latin.values() and normalize("উত্তর") not in analysed.content
 
 
 def test_older_o_spelling_folds_to_the_vowel_sign() -> None:
