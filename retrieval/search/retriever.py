@@ -129,7 +129,7 @@ class Retriever:
         signals.lexical = signals.stems.remember(index.lexical_search(query.tokens, self.tuning.candidates))
         signals.with_model = self._model_on(index)
         if self._model_weighs_in(signals):
-            signals.query_vector = self._query_vector(index, self._dense_inputs(analysed, question))
+            signals.query_vector = self._query_vector(index, self._dense_inputs(analysed, question, query))
             signals.dense = self._dense(signals, signals.query_vector)
         if not signals.lexical and not signals.dense:
             return None, "no_match"
@@ -212,13 +212,19 @@ class Retriever:
         """The model can rank this index: a query encoder and the generation's vectors."""
         return index.dense is not None and self._embed_query is not None
 
-    def _dense_inputs(self, analysed: AnalysedQuery, question: str) -> list[str]:
-        """What the model reads: the question; a romanised one also (or only) as its Avro transliteration."""
+    def _dense_inputs(self, analysed: AnalysedQuery, question: str, query: QueryTerms) -> list[str]:
+        """What the model reads: the question; a romanised one also (or only) as its Avro transliteration,
+        or as the corpus words its transliterated words were matched to ("corrected": সমালছনা read as
+        সমালোচনা, a spelling the model knows)."""
         if analysed.script != "romanised":
             return [analysed.text]
-        return {"raw": [question], "avro": [analysed.text], "both": [question, analysed.text]}[
-            self.tuning.romanised_dense_input
-        ]
+        corrected = " ".join(group[1] if len(group) > 1 else group[0] for group in query.groups)
+        return {
+            "raw": [question],
+            "avro": [analysed.text],
+            "both": [question, analysed.text],
+            "corrected": [question, corrected],
+        }[self.tuning.romanised_dense_input]
 
     def _query_vector(self, index: IndexView, texts: list[str]) -> np.ndarray | None:
         """The question's embedding when the model can rank this index; several phrasings of one

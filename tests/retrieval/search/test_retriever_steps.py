@@ -15,6 +15,7 @@ from retrieval.search.evidence import PassageStems, QueryTerms, Signals
 from retrieval.search.ranking import decide, dense_weight, fuse, similarity_gap
 from retrieval.search.retriever import Retriever
 from retrieval.search.tuning import RetrievalTuning
+from retrieval.text.analyser import normalize
 from retrieval.text.query import analyse, is_chatter
 from tests.support.tiny_index import TinyIndex, tiny_index
 
@@ -132,6 +133,24 @@ def test_an_english_question_is_also_searched_by_its_bengali_words(tiny: TinyInd
     # Whether anything answers stays the model's call: far from every passage, nothing is returned.
     far = Retriever(embed_query=lambda _text: _unit(np.ones(4, dtype=np.float32)))
     assert far.search(view, english, 2).no_answer_reason == "low_similarity"
+
+
+def test_the_model_reads_a_banglish_question_in_the_corpus_spelling(tiny: TinyIndex) -> None:
+    """Avro's guess at a romanised word is often no real word; the model reads the corpus word the
+    sound-alike search matched it to."""
+    read: list[str] = []
+
+    def embed(text: str) -> np.ndarray:
+        read.append(text)
+        return _unit(np.ones(4, dtype=np.float32))
+
+    view = tiny.with_vectors({pid: np.eye(4, dtype=np.float32)[i] for i, pid in enumerate(TEXTS)})
+    always = replace(RetrievalTuning(), skip_model_when_lexical_sure=False)
+    Retriever(embed_query=embed, tuning=always).gather(view, "dhakay metrorail")
+    assert read[0] == "dhakay metrorail" and normalize("মেট্রোরেল") in read[1].split()
+    read.clear()
+    Retriever(embed_query=embed, tuning=replace(always, romanised_dense_input="avro")).gather(view, "dhakay metrorail")
+    assert len(read) == 1 and normalize("মেট্রোরেল") not in read[0].split()
 
 
 def test_chatter_is_recognised_in_every_script() -> None:
