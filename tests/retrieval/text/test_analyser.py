@@ -147,6 +147,12 @@ def test_a_banglish_question_is_transliterated_not_translated() -> None:
     assert "north" in analysed.latin.values() and normalize("উত্তর") not in analysed.content
 
 
+def test_a_word_typed_twice_in_banglish_counts_once() -> None:
+    """ "kono desh ... onno desh": the lexical query would weigh দেশ twice over the question's other words."""
+    content = analyse("kono desh akromon er shikar hole onno desh ki dibe").content
+    assert content.count(normalize("দেশ")) == 1
+
+
 def test_older_o_spelling_folds_to_the_vowel_sign() -> None:
     assert terms("কোনও আরও কখনও") == terms("কোনো আরো কখনো")
     assert terms("ওরা") == [normalize("ওরা")]  # a word-initial vowel letter stays
