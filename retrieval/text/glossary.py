@@ -329,7 +329,7 @@ honor: শ্রদ্ধা সম্মান
 tribute: শ্রদ্ধা
 celebrate: উদযাপন
 celebrated: উদযাপন
-anniversary: বার্ষিকী
+anniversary: বর্ষপূর্তি বার্ষিকী
 victory: বিজয়
 win: জয়
 won: জয়
