@@ -13,7 +13,8 @@ from __future__ import annotations
 from functools import cache
 
 # english: বাংলা বাংলা ... (the first is the usual word; the analyser stems each). Words in capitals are
-# abbreviations, matched only as written ("US", not "us").
+# abbreviations, matched only as written ("US", not "us"). Regular plural and past forms ("flights",
+# "signed") are found from the base word (`_base_forms`); only irregular ones are listed ("met", "sent").
 _GLOSSARY = """
 US: যুক্তরাষ্ট্র মার্কিন
 USA: যুক্তরাষ্ট্র মার্কিন
@@ -49,7 +50,6 @@ railway: রেল রেলপথ
 train: ট্রেন রেল
 airport: বিমানবন্দর
 flight: ফ্লাইট
-flights: ফ্লাইট
 plane: বিমান উড়োজাহাজ
 ship: জাহাজ
 port: বন্দর
@@ -59,12 +59,10 @@ ministry: মন্ত্রণালয়
 president: প্রেসিডেন্ট রাষ্ট্রপতি
 prime: প্রধানমন্ত্রী
 leader: নেতা
-leaders: নেতা
 party: দল
 parliament: সংসদ
 election: নির্বাচন
 vote: ভোট
-votes: ভোট
 law: আইন
 court: আদালত
 judge: বিচারক বিচারপতি
@@ -72,19 +70,14 @@ police: পুলিশ
 army: সেনাবাহিনী সেনা
 military: সামরিক সেনা
 soldier: সেনা সৈন্য সৈনিক
-soldiers: সেনা সৈন্য সৈনিক
 troops: সেনা সৈন্য
 war: যুদ্ধ
-wars: যুদ্ধ
 battle: যুদ্ধ লড়াই
 fight: লড়াই যুদ্ধ
 fought: লড়াই যুদ্ধ
 attack: হামলা আক্রমণ
-attacked: হামলা আক্রমণ
 weapon: অস্ত্র
-weapons: অস্ত্র
 missile: ক্ষেপণাস্ত্র
-missiles: ক্ষেপণাস্ত্র
 nuclear: পারমাণবিক
 peace: শান্তি
 treaty: চুক্তি
@@ -93,9 +86,7 @@ deal: চুক্তি
 pact: চুক্তি
 alliance: জোট মৈত্রী
 ally: মিত্র
-allies: মিত্র
 enemy: শত্রু
-enemies: শত্রু
 security: নিরাপত্তা
 defence: প্রতিরক্ষা
 defense: প্রতিরক্ষা
@@ -104,23 +95,19 @@ relations: সম্পর্ক
 relationship: সম্পর্ক
 friendship: বন্ধুত্ব
 friend: বন্ধু
-friends: বন্ধু
 support: সমর্থন সহায়তা
 help: সহায়তা সাহায্য
 aid: সহায়তা
-sanctions: নিষেধাজ্ঞা
 sanction: নিষেধাজ্ঞা
 ban: নিষেধাজ্ঞা
 visit: সফর পরিদর্শন
-visited: সফর পরিদর্শন
 trip: সফর
 tour: সফর
-meeting: বৈঠক সাক্ষাৎ
 meet: বৈঠক সাক্ষাৎ
 met: বৈঠক সাক্ষাৎ
+meeting: বৈঠক সাক্ষাৎ
 talks: আলোচনা বৈঠক
 discuss: আলোচনা
-discussed: আলোচনা
 summit: সম্মেলন
 conference: সম্মেলন
 letter: চিঠি বার্তা
@@ -128,16 +115,12 @@ message: বার্তা
 statement: বিবৃতি
 speech: ভাষণ বক্তৃতা
 report: প্রতিবেদন খবর
-reports: প্রতিবেদন খবর
 news: খবর সংবাদ
 agency: সংস্থা
 organisation: সংস্থা সংগঠন
 organization: সংস্থা সংগঠন
-organisations: সংস্থা সংগঠন
-organizations: সংস্থা সংগঠন
 group: গোষ্ঠী দল
 company: কোম্পানি প্রতিষ্ঠান
-companies: কোম্পানি প্রতিষ্ঠান
 bank: ব্যাংক
 money: অর্থ টাকা
 economy: অর্থনীতি
@@ -146,14 +129,11 @@ trade: বাণিজ্য
 business: ব্যবসা
 market: বাজার
 price: দাম মূল্য
-prices: দাম মূল্য
 budget: বাজেট
 tax: কর
 loan: ঋণ
 export: রপ্তানি
-exports: রপ্তানি
 import: আমদানি
-imports: আমদানি
 oil: তেল
 gas: গ্যাস
 electricity: বিদ্যুৎ
@@ -161,41 +141,31 @@ power: বিদ্যুৎ ক্ষমতা
 food: খাদ্য খাবার
 rice: চাল ধান
 farmer: কৃষক
-farmers: কৃষক
 crop: ফসল
-crops: ফসল
 fruit: ফল
 tea: চা
 garden: বাগান
-gardens: বাগান
 worker: শ্রমিক কর্মী
-workers: শ্রমিক কর্মী
 job: চাকরি
-jobs: চাকরি
 school: স্কুল বিদ্যালয়
 student: শিক্ষার্থী ছাত্র
-students: শিক্ষার্থী ছাত্র
 teacher: শিক্ষক
 university: বিশ্ববিদ্যালয়
 exam: পরীক্ষা
 examination: পরীক্ষা
 result: ফল ফলাফল
-results: ফল ফলাফল
 health: স্বাস্থ্য
 hospital: হাসপাতাল
 doctor: চিকিৎসক ডাক্তার
-doctors: চিকিৎসক ডাক্তার
 disease: রোগ
 patients: রোগী
 death: মৃত্যু
-deaths: মৃত্যু
 dead: নিহত মৃত
 killed: নিহত
 died: মারা মৃত্যু
 injured: আহত
 wounded: আহত
 civilian: বেসামরিক
-civilians: বেসামরিক
 people: মানুষ লোক জনগণ
 children: শিশু
 child: শিশু
@@ -203,28 +173,22 @@ women: নারী
 woman: নারী
 men: পুরুষ
 family: পরিবার
-families: পরিবার
 refugee: শরণার্থী
-refugees: শরণার্থী
 migrant: অভিবাসী
-migrants: অভিবাসী
 human: মানব মানবাধিকার
 rights: অধিকার মানবাধিকার
 freedom: স্বাধীনতা
 independence: স্বাধীনতা
 liberation: মুক্তি স্বাধীনতা
 protest: বিক্ষোভ প্রতিবাদ
-protests: বিক্ষোভ প্রতিবাদ
 criticism: সমালোচনা
 criticise: সমালোচনা
 criticize: সমালোচনা
 crime: অপরাধ
 arrest: গ্রেপ্তার
-arrested: গ্রেপ্তার
 prison: কারাগার
 fire: আগুন অগ্নিকাণ্ড
 flood: বন্যা
-floods: বন্যা
 cyclone: ঘূর্ণিঝড়
 storm: ঝড়
 rain: বৃষ্টি
@@ -242,7 +206,6 @@ factory: কারখানা
 project: প্রকল্প
 plan: পরিকল্পনা
 tourist: পর্যটক
-tourists: পর্যটক
 tourism: পর্যটন
 resort: অবকাশকেন্দ্র রিসোর্ট
 beach: সৈকত
@@ -258,16 +221,13 @@ sport: খেলা
 match: ম্যাচ খেলা
 team: দল
 player: খেলোয়াড়
-players: খেলোয়াড়
 film: চলচ্চিত্র সিনেমা
 book: বই
 year: বছর সাল
 years: বছর
 month: মাস
-months: মাস
 week: সপ্তাহ
 day: দিন
-days: দিন
 today: আজ
 yesterday: গতকাল
 tomorrow: আগামীকাল
@@ -290,45 +250,32 @@ hundred: শত
 percent: শতাংশ
 half: অর্ধেক
 start: শুরু
-started: শুরু
 begin: শুরু
 began: শুরু
 launch: চালু উদ্বোধন
-launched: চালু উদ্বোধন
 open: চালু উন্মুক্ত
-opened: চালু উন্মুক্ত
 close: বন্ধ
-closed: বন্ধ
 stop: বন্ধ
 end: শেষ অবসান
 announce: ঘোষণা
-announced: ঘোষণা
 decision: সিদ্ধান্ত
 decided: সিদ্ধান্ত
 pledge: অঙ্গীকার প্রতিশ্রুতি
-pledged: অঙ্গীকার প্রতিশ্রুতি
 promise: প্রতিশ্রুতি অঙ্গীকার
-promised: প্রতিশ্রুতি অঙ্গীকার
 sign: স্বাক্ষর
-signed: স্বাক্ষর
 send: পাঠানো পাঠিয়েছে
 sent: পাঠানো পাঠিয়েছে
 supply: সরবরাহ
 supplied: সরবরাহ
 receive: পেয়েছে
-received: পেয়েছে
 demand: দাবি
-demanded: দাবি
 warn: সতর্ক হুঁশিয়ারি
-warned: সতর্ক হুঁশিয়ারি
 accuse: অভিযোগ
-accused: অভিযোগ
 allegation: অভিযোগ
 honour: শ্রদ্ধা সম্মান
 honor: শ্রদ্ধা সম্মান
 tribute: শ্রদ্ধা
 celebrate: উদযাপন
-celebrated: উদযাপন
 anniversary: বর্ষপূর্তি বার্ষিকী
 victory: বিজয়
 win: জয়
@@ -336,7 +283,6 @@ won: জয়
 lose: পরাজয়
 lost: পরাজয় হারিয়েছে
 increase: বৃদ্ধি বেড়েছে
-increased: বৃদ্ধি বেড়েছে
 rise: বৃদ্ধি বেড়েছে
 rose: বৃদ্ধি বেড়েছে
 fall: কমেছে হ্রাস
@@ -345,7 +291,6 @@ decrease: কমেছে হ্রাস
 growth: প্রবৃদ্ধি
 production: উৎপাদন
 produce: উৎপাদন
-produced: উৎপাদন
 yield: ফলন
 length: দৈর্ঘ্য
 long: দীর্ঘ লম্বা
@@ -358,7 +303,6 @@ foreign: পররাষ্ট্র বিদেশি
 secretary: সচিব পররাষ্ট্রমন্ত্রী
 state: রাষ্ট্র রাজ্য
 official: কর্মকর্তা
-officials: কর্মকর্তা
 spokesperson: মুখপাত্র
 spokesman: মুখপাত্র
 ambassador: রাষ্ট্রদূত
@@ -369,7 +313,6 @@ political: রাজনৈতিক
 politics: রাজনীতি
 backing: সমর্থন
 threat: হুমকি
-threats: হুমকি
 aggression: আগ্রাসন
 invasion: আক্রমণ আগ্রাসন
 occupied: দখল
