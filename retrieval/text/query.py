@@ -114,15 +114,21 @@ def analyse(question: str) -> AnalysedQuery:
     text = normalize(avro.parse(question.lower()))
     meant = [w for w in _LATIN_WORD.findall(question.lower()) if w not in _ROMANISED_FUNCTION_WORDS]
     found = terms(text)
-    return replace(_transliterated(meant), text=text, raw=question, script=script, words=found)
+    content, latin, alternatives = _transliterated(meant)
+    return AnalysedQuery(
+        text=text, raw=question, script=script, words=found, content=content, latin=latin, alternatives=alternatives
+    )
 
 
-def _transliterated(latin_words: list[str], *, glossary: bool = False) -> AnalysedQuery:
+def _transliterated(
+    latin_words: list[str], *, glossary: bool = False
+) -> tuple[list[str], dict[str, str], dict[str, tuple[str, ...]]]:
     """The content words of Latin words transliterated with Avro, with the Latin word each came from
     (Avro spells English names by Bengali rules, "moscow" as মসচো; the Latin spelling finds মস্কো).
     With `glossary`, an English news word is taken in the Bengali words the glossary gives instead.
     Not for Banglish: there its English words ("north korea") were found better by sound (উত্তর also
-    means "answer" and "after"; with it two of the 11 written Banglish questions lost their first place)."""
+    means "answer" and "after"; with it two of the 11 written Banglish questions lost their first place).
+    Returns the content words (each once), their Latin sources and their alternatives."""
     content: list[str] = []
     source: dict[str, str] = {}
     alternatives: dict[str, tuple[str, ...]] = {}
@@ -136,15 +142,7 @@ def _transliterated(latin_words: list[str], *, glossary: bool = False) -> Analys
         for word in content_terms(terms(normalize(avro.parse(latin.lower())))):
             content.append(word)
             source.setdefault(word, latin.lower())
-    return AnalysedQuery(
-        text="",
-        raw="",
-        script="romanised",
-        words=[],
-        content=list(dict.fromkeys(content)),
-        latin=source,
-        alternatives=alternatives,
-    )
+    return list(dict.fromkeys(content)), source, alternatives
 
 
 # Greetings and filler people send a bot instead of a question, in English, Banglish and Bengali.
@@ -215,14 +213,19 @@ def english_in_bengali(question: str) -> AnalysedQuery:
     Putin, Lavrov) by sound. What the lexical index can match of a question in another language."""
     rest = question.split(" ", 1)[-1] if " " in question else ""
     names = {w.strip("'-") for w in _NAME.findall(" " + rest)}
-    wanted = [
-        w
-        for w in _ENGLISH_WORD.findall(question)
-        if w.lower() not in _ENGLISH_MARKERS and (w.strip("'-") in names or bengali_for(w.strip("'-")))
-    ]
-    found = _transliterated([w.strip("'-") for w in wanted], glossary=True)
-    text = " ".join(found.content)
-    return replace(found, text=text, raw=question, script="english", words=terms(text))
+    words = [w.strip("'-") for w in _ENGLISH_WORD.findall(question)]
+    wanted = [w for w in words if w.lower() not in _ENGLISH_MARKERS and (w in names or bengali_for(w))]
+    content, latin, alternatives = _transliterated(wanted, glossary=True)
+    text = " ".join(content)
+    return AnalysedQuery(
+        text=text,
+        raw=question,
+        script="english",
+        words=terms(text),
+        content=content,
+        latin=latin,
+        alternatives=alternatives,
+    )
 
 
 # Latin spellings as sound keys (the letters of `sound_key`), the way English names are written in
