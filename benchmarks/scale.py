@@ -262,17 +262,9 @@ def measure(size: int, dense: str, work: Path, vocabulary: Vocabulary, keep: boo
     removed = run(["index"], env)
     _check(removed, "remove one")
     row.cells["remove one"] = f"{removed.seconds:.2f} s"
-    questions = questions_from(corpus, QUESTIONS)
-    cold = run(["ask", questions[0]], env)
-    _check(cold, "cold ask")
-    row.cells["cold ask"] = f"{cold.seconds:.2f} s"
-    warm = run(["ask", "--json"], env, stdin="\n".join(questions) + "\n")
-    _check(warm, "warm questions")
-    elapsed = [json.loads(line)["elapsed_ms"] for line in warm.stdout.splitlines()[1:]]  # the first is cold
-    row.cells["warm p50/p95"] = f"{statistics.median(elapsed):.1f} / {np.percentile(elapsed, 95):.1f} ms"
-    row.cells["serving RSS"] = f"{warm.rss_mb / 1024:.2f} GB"
+    measure_serving(env, row, questions_from(corpus, QUESTIONS))
     if dense == "on":
-        measure_model_questions(env, row)
+        measure_serving(env, row, MODEL_QUESTIONS, " (model)")
     row.cells["state size"] = f"{du_mb(state) / 1000:.2f} GB"
     print(f"{dense:>3} {size:>9,}: " + ", ".join(f"{k} {v}" for k, v in row.cells.items()), flush=True)
     if not keep:
@@ -280,17 +272,16 @@ def measure(size: int, dense: str, work: Path, vocabulary: Vocabulary, keep: boo
     return row
 
 
-def measure_model_questions(env: dict[str, str], row: Row) -> None:
-    """Cold `ask`, warm p50/p95 and serving RSS for questions that are embedded and searched in Chroma."""
-    cold = run(["ask", MODEL_QUESTIONS[0]], env)
-    _check(cold, "cold ask (model)")
-    row.cells["cold ask (model)"] = f"{cold.seconds:.2f} s"
-    warm = run(["ask", "--json"], env, stdin="\n".join(MODEL_QUESTIONS) + "\n")
-    _check(warm, "warm questions (model)")
-    lines = [json.loads(line) for line in warm.stdout.splitlines()]
-    elapsed = [line["elapsed_ms"] for line in lines[1:]]  # the first is cold
-    row.cells["warm p50/p95 (model)"] = f"{statistics.median(elapsed):.1f} / {np.percentile(elapsed, 95):.1f} ms"
-    row.cells["serving RSS (model)"] = f"{warm.rss_mb / 1024:.2f} GB"
+def measure_serving(env: dict[str, str], row: Row, questions: list[str], label: str = "") -> None:
+    """Cold `ask` (its own process), then warm p50/p95 and peak RSS over the questions in one process."""
+    cold = run(["ask", questions[0]], env)
+    _check(cold, f"cold ask{label}")
+    row.cells[f"cold ask{label}"] = f"{cold.seconds:.2f} s"
+    warm = run(["ask", "--json"], env, stdin="\n".join(questions) + "\n")
+    _check(warm, f"warm questions{label}")
+    elapsed = [json.loads(line)["elapsed_ms"] for line in warm.stdout.splitlines()[1:]]  # the first is cold
+    row.cells[f"warm p50/p95{label}"] = f"{statistics.median(elapsed):.1f} / {np.percentile(elapsed, 95):.1f} ms"
+    row.cells[f"serving RSS{label}"] = f"{warm.rss_mb / 1024:.2f} GB"
 
 
 def _check(result: Run, what: str) -> None:
@@ -335,7 +326,7 @@ def main() -> None:
         env = environment(args.model_questions / "corpus", args.model_questions / "state", "on")
         if args.chroma_url:
             env["SONDHANI_CHROMA_URL"] = args.chroma_url
-        measure_model_questions(env, row)
+        measure_serving(env, row, MODEL_QUESTIONS, " (model)")
         print(", ".join(f"{k} {v}" for k, v in row.cells.items()))
         return
     vocabulary = Vocabulary.from_bn_news_qa()
